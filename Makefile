@@ -1,0 +1,52 @@
+# umbra - see README.md.  `make` builds build/umbra; `make check` runs every test.
+
+CC      ?= cc
+O       ?= build
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -Iinclude -MMD -MP
+LDLIBS  += -lfdt -lcrypto -lm
+
+SRCS    := $(shell find src -name '*.c' | sort)
+OBJS    := $(SRCS:%.c=$(O)/obj/%.o)
+UNIT    := $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all check unit isa linux demo bench clean setup
+all: $(O)/umbra
+
+$(O)/umbra: $(O)/obj/app/main.o $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/unit/%: tests/unit/%.c $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(UNIT)
+	@tests/unit/run.sh $(UNIT)
+
+isa: $(O)/umbra
+	tests/isa/run.sh umbra
+
+linux: $(O)/umbra
+	tests/linux/boot-test.sh umbra
+
+check: all
+	tests/run-all.sh
+
+demo: $(O)/umbra
+	scripts/demo.sh
+
+bench: $(O)/umbra
+	bench/run.sh
+
+setup:
+	scripts/setup.sh
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

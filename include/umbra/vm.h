@@ -1,0 +1,53 @@
+/*
+ * umbra/vm.h - the embedding API: build a virt machine from a config and
+ * run it.
+ *
+ * Contract: umbra_vm_create() validates the whole config and loads every
+ * image before it returns; on failure it returns NULL and err says what is
+ * wrong and where (file names, sizes).  umbra_vm_run() runs the guest on
+ * the calling thread until it powers off, reports a result, or the user
+ * quits, and returns the process exit status umbra promises: 0 when the
+ * guest powers off or passes, the guest's failure code when it reports one,
+ * UMBRA_EXIT_ERROR when umbra itself cannot go on.  Several VMs may exist in
+ * one process; each is only touched by the thread that runs it.
+ */
+#ifndef UMBRA_VM_H
+#define UMBRA_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define UMBRA_MAX_DRIVES 6
+#define UMBRA_MAX_CPUS 8
+#define UMBRA_EXIT_ERROR 125
+
+struct umbra_drive {
+	const char *path;
+	bool readonly;
+};
+
+struct umbra_config {
+	const char *kernel;   /* required */
+	const char *initrd;   /* optional */
+	const char *append;   /* kernel command line, optional */
+	const char *firmware; /* NULL or "builtin": built-in SBI; "none": bare M-mode; else a file */
+	uint64_t mem_bytes;
+	unsigned cpus;
+	struct umbra_drive drives[UMBRA_MAX_DRIVES];
+	unsigned ndrives;
+	bool deterministic;   /* time advances with retired instructions */
+	int console_in;       /* fd for guest console input, -1 for none */
+	int console_out;      /* fd for guest console output */
+};
+
+struct umbra_vm;
+
+struct umbra_vm *umbra_vm_create(const struct umbra_config *cfg, char *err, size_t errlen);
+int umbra_vm_run(struct umbra_vm *vm);
+void umbra_vm_destroy(struct umbra_vm *vm);
+
+/* Instructions retired by all harts so far. */
+uint64_t umbra_vm_instret(const struct umbra_vm *vm);
+
+#endif

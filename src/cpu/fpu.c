@@ -1,0 +1,993 @@
+/*
+ * fpu.c - the F and D extensions' computational instructions.
+ *
+ * Two engines compute the rounded operations:
+ *
+ *  - the host's SSE unit, for the four rounding modes it has (RNE, RTZ,
+ *    RDN, RUP).  MXCSR is switched to the guest's mode and its sticky flags
+ *    are cleared only when needed, the operation runs, the flags are read
+ *    back and MXCSR is put back to the host's mode with clear flags.  x86
+ *    detects tininess after rounding, as RISC-V does.  The operands pass
+ *    through empty asm statements tied to the MXCSR accesses, so the
+ *    compiler cannot hoist the arithmetic above the mode switch or sink it
+ *    below the flag read.  Without SSE the same is done with <fenv.h>.
+ *
+ *  - an exact software engine (integer significands, a sticky bit, one
+ *    rounding step that knows all five modes) for RMM, which no host has.
+ *
+ * Conversions to and from integers and between formats always use the
+ * software rounding step: they are cheap there and exact in every mode.
+ * Results that are NaN are always the canonical NaN.  Nothing here keeps
+ * state between calls; the host's MXCSR is left as it was found, except
+ * that its accrued flags are cleared.
+ */
+#include "cpu/fpu.h"
+
+#include <math.h>
+
+#if defined(__x86_64__) && defined(__SSE2_MATH__)
+#define FPU_HOST_SSE 1
+#else
+#include <fenv.h>
+#endif
+
+/* fflags bits. */
+enum { FF_NX = 1, FF_UF = 2, FF_OF = 4, FF_DZ = 8, FF_NV = 16 };
+
+/* Rounding modes (the rm field and frm). */
+enum { RM_RNE = 0, RM_RTZ = 1, RM_RDN = 2, RM_RUP = 3, RM_RMM = 4, RM_DYN = 7 };
+
+/* Major opcodes. */
+enum { OPC_MADD = 0x43, OPC_MSUB = 0x47, OPC_NMSUB = 0x4b, OPC_NMADD = 0x4f, OPC_OPFP = 0x53 };
+
+typedef unsigned __int128 u128;
+
+/* ------------------------------------------------------------------ */
+/* Formats and bit patterns                                            */
+
+struct ffmt {
+	unsigned p;     /* precision, hidden bit included */
+	unsigned ebits; /* exponent field width */
+	int bias;
+};
+
+static const struct ffmt F32 = { 24, 8, 127 };
+static const struct ffmt F64 = { 53, 11, 1023 };
+
+static inline unsigned f_emask(const struct ffmt *f)
+{
+	return (1u << f->ebits) - 1;
+}
+
+static inline uint64_t f_signbit(const struct ffmt *f)
+{
+	return 1ull << (f->p - 1 + f->ebits);
+}
+
+static inline uint64_t f_fracmask(const struct ffmt *f)
+{
+	return (1ull << (f->p - 1)) - 1;
+}
+
+static inline unsigned f_expof(const struct ffmt *f, uint64_t x)
+{
+	return (unsigned)(x >> (f->p - 1)) & f_emask(f);
+}
+
+static inline bool f_sign(const struct ffmt *f, uint64_t x)
+{
+	return (x & f_signbit(f)) != 0;
+}
+
+static inline uint64_t f_inf(const struct ffmt *f, bool sign)
+{
+	return (sign ? f_signbit(f) : 0) | ((uint64_t)f_emask(f) << (f->p - 1));
+}
+
+static inline uint64_t f_zero(const struct ffmt *f, bool sign)
+{
+	return sign ? f_signbit(f) : 0;
+}
+
+static inline uint64_t f_canon(const struct ffmt *f)
+{
+	return ((uint64_t)f_emask(f) << (f->p - 1)) | (1ull << (f->p - 2));
+}
+
+static inline bool f_isnan(const struct ffmt *f, uint64_t x)
+{
+	return f_expof(f, x) == f_emask(f) && (x & f_fracmask(f)) != 0;
+}
+
+static inline bool f_issnan(const struct ffmt *f, uint64_t x)
+{
+	return f_isnan(f, x) && !(x & (1ull << (f->p - 2)));
+}
+
+static inline bool f_isinf(const struct ffmt *f, uint64_t x)
+{
+	return f_expof(f, x) == f_emask(f) && (x & f_fracmask(f)) == 0;
+}
+
+static inline bool f_iszero(const struct ffmt *f, uint64_t x)
+{
+	return (x & ~f_signbit(f)) == 0;
+}
+
+static inline int clz64(uint64_t x)
+{
+	return __builtin_clzll(x);
+}
+
+/* Index of the most significant set bit of a nonzero x. */
+static inline int msb128(u128 x)
+{
+	uint64_t hi = (uint64_t)(x >> 64);
+	return hi ? 127 - clz64(hi) : 63 - clz64((uint64_t)x);
+}
+
+/* x >> n, with every bit shifted out ORed into bit 0. */
+static inline uint64_t shr_sticky(uint64_t x, unsigned n)
+{
+	if (n == 0)
+		return x;
+	if (n >= 64)
+		return x != 0;
+	return (x >> n) | ((x & ((1ull << n) - 1)) != 0);
+}
+
+static inline u128 shr128_sticky(u128 x, unsigned n)
+{
+	if (n == 0)
+		return x;
+	if (n >= 128)
+		return x != 0;
+	return (x >> n) | (u128)((x & (((u128)1 << n) - 1)) != 0);
+}
+
+/* A nonzero x as a 64-bit significand with its MSB at bit 63 and the
+ * bits dropped on the right folded into bit 0; *pos gets x's MSB index. */
+static inline uint64_t norm128(u128 x, int *pos)
+{
+	int m = msb128(x);
+	*pos = m;
+	if (m >= 63)
+		return (uint64_t)shr128_sticky(x, (unsigned)(m - 63));
+	return (uint64_t)x << (63 - m);
+}
+
+/* A finite nonzero value: value = sig * 2^(e - (p-1)), sig in [2^(p-1), 2^p). */
+struct unp {
+	bool sign;
+	int e;
+	uint64_t sig;
+};
+
+static inline struct unp unpack(const struct ffmt *f, uint64_t x)
+{
+	struct unp u;
+	unsigned ex = f_expof(f, x);
+	uint64_t fr = x & f_fracmask(f);
+	u.sign = f_sign(f, x);
+	if (ex == 0) {
+		int sh = clz64(fr) - (int)(64 - f->p);
+		u.sig = fr << sh;
+		u.e = 1 - f->bias - sh;
+	} else {
+		u.sig = fr | (1ull << (f->p - 1));
+		u.e = (int)ex - f->bias;
+	}
+	return u;
+}
+
+/* ------------------------------------------------------------------ */
+/* The software rounding step                                          */
+
+/* Whether to add one unit to the kept bits, given the dropped bits `rem`
+ * and the weight `half` of the most significant dropped bit. */
+static inline bool round_up(unsigned rm, bool sign, bool lsb, uint64_t rem, uint64_t half)
+{
+	switch (rm) {
+	case RM_RNE:
+		return rem > half || (rem == half && lsb);
+	case RM_RDN:
+		return rem != 0 && sign;
+	case RM_RUP:
+		return rem != 0 && !sign;
+	case RM_RMM:
+		return rem >= half;
+	default: /* RM_RTZ */
+		return false;
+	}
+}
+
+/*
+ * Rounds (-1)^sign * m * 2^(e-63) to format f, m having bit 63 set and any
+ * nonzero bits below its 64 folded into bit 0.  Tininess is detected after
+ * rounding; underflow is signalled when the result is tiny and inexact.
+ */
+static uint64_t round_pack(const struct ffmt *f, bool sign, int e, uint64_t m, unsigned rm, unsigned *fl)
+{
+	const unsigned p = f->p, sh = 64 - p;
+	const uint64_t half = 1ull << (sh - 1), lowmask = (1ull << sh) - 1;
+	const int emax = (int)f_emask(f);
+	int be = e + f->bias; /* biased exponent if the result is normal */
+	bool tiny = false;
+
+	if (be >= emax)
+		goto overflow;
+	if (be < 1) {
+		/* Tiny unless rounding to p bits with an unbounded exponent
+		 * carries the value up to the smallest normal number. */
+		if (be < 0) {
+			tiny = true;
+		} else {
+			uint64_t k = m >> sh;
+			k += round_up(rm, sign, k & 1, m & lowmask, half);
+			tiny = k >> p == 0;
+		}
+		m = shr_sticky(m, (unsigned)(1 - be));
+		be = 1;
+	}
+	uint64_t kept = m >> sh, rem = m & lowmask;
+	if (rem) {
+		*fl |= FF_NX;
+		if (tiny)
+			*fl |= FF_UF;
+	}
+	kept += round_up(rm, sign, kept & 1, rem, half);
+	/* Normal: kept includes the hidden bit, which (with any carry out of
+	 * rounding) adds to the exponent field.  Subnormal: be-1 == 0. */
+	uint64_t bits = ((uint64_t)(be - 1) << (p - 1)) + kept;
+	if ((bits >> (p - 1)) >= (uint64_t)emax)
+		goto overflow;
+	return f_zero(f, sign) | bits;
+
+overflow:
+	*fl |= FF_OF | FF_NX;
+	if (rm == RM_RNE || rm == RM_RMM || (rm == RM_RDN && sign) || (rm == RM_RUP && !sign))
+		return f_inf(f, sign);
+	return f_inf(f, sign) - 1; /* largest finite number */
+}
+
+/* ------------------------------------------------------------------ */
+/* The software engine: exact operations rounded once                  */
+
+/* NaN operands of an arithmetic operation: NV for a signaling one, and
+ * the canonical NaN as result.  Returns false if there is none. */
+static inline bool nan_in(const struct ffmt *f, uint64_t a, uint64_t b, uint64_t c, unsigned n, unsigned *fl,
+			  uint64_t *res)
+{
+	bool any = f_isnan(f, a) || (n > 1 && f_isnan(f, b)) || (n > 2 && f_isnan(f, c));
+	if (!any)
+		return false;
+	if (f_issnan(f, a) || (n > 1 && f_issnan(f, b)) || (n > 2 && f_issnan(f, c)))
+		*fl |= FF_NV;
+	*res = f_canon(f);
+	return true;
+}
+
+static inline uint64_t invalid(const struct ffmt *f, unsigned *fl)
+{
+	*fl |= FF_NV;
+	return f_canon(f);
+}
+
+static uint64_t sw_add(const struct ffmt *f, uint64_t a, uint64_t b, unsigned rm, unsigned *fl)
+{
+	uint64_t r;
+	if (nan_in(f, a, b, 0, 2, fl, &r))
+		return r;
+	bool sa = f_sign(f, a), sb = f_sign(f, b);
+	if (f_isinf(f, a)) {
+		if (f_isinf(f, b) && sa != sb)
+			return invalid(f, fl);
+		return a;
+	}
+	if (f_isinf(f, b))
+		return b;
+	if (f_iszero(f, a)) {
+		if (f_iszero(f, b))
+			return sa == sb ? a : f_zero(f, rm == RM_RDN);
+		return b;
+	}
+	if (f_iszero(f, b))
+		return a;
+
+	struct unp x = unpack(f, a), y = unpack(f, b);
+	uint64_t mx = x.sig << (63 - f->p), my = y.sig << (63 - f->p); /* MSB at bit 62 */
+	if (x.e < y.e || (x.e == y.e && mx < my)) {
+		struct unp t = x;
+		x = y;
+		y = t;
+		uint64_t tm = mx;
+		mx = my;
+		my = tm;
+	}
+	my = shr_sticky(my, (unsigned)(x.e - y.e));
+	uint64_t m = x.sign == y.sign ? mx + my : mx - my;
+	if (m == 0)
+		return f_zero(f, rm == RM_RDN);
+	int lz = clz64(m);
+	return round_pack(f, x.sign, x.e + 1 - lz, m << lz, rm, fl);
+}
+
+static uint64_t sw_mul(const struct ffmt *f, uint64_t a, uint64_t b, unsigned rm, unsigned *fl)
+{
+	uint64_t r;
+	if (nan_in(f, a, b, 0, 2, fl, &r))
+		return r;
+	bool s = f_sign(f, a) != f_sign(f, b);
+	if (f_isinf(f, a) || f_isinf(f, b)) {
+		if (f_iszero(f, a) || f_iszero(f, b))
+			return invalid(f, fl);
+		return f_inf(f, s);
+	}
+	if (f_iszero(f, a) || f_iszero(f, b))
+		return f_zero(f, s);
+	struct unp x = unpack(f, a), y = unpack(f, b);
+	int pos;
+	uint64_t m = norm128((u128)x.sig * y.sig, &pos);
+	return round_pack(f, s, x.e + y.e - 2 * (int)(f->p - 1) + pos, m, rm, fl);
+}
+
+static uint64_t sw_div(const struct ffmt *f, uint64_t a, uint64_t b, unsigned rm, unsigned *fl)
+{
+	uint64_t r;
+	if (nan_in(f, a, b, 0, 2, fl, &r))
+		return r;
+	bool s = f_sign(f, a) != f_sign(f, b);
+	if (f_isinf(f, a)) {
+		if (f_isinf(f, b))
+			return invalid(f, fl);
+		return f_inf(f, s);
+	}
+	if (f_isinf(f, b))
+		return f_zero(f, s);
+	if (f_iszero(f, b)) {
+		if (f_iszero(f, a))
+			return invalid(f, fl);
+		*fl |= FF_DZ;
+		return f_inf(f, s);
+	}
+	if (f_iszero(f, a))
+		return f_zero(f, s);
+	struct unp x = unpack(f, a), y = unpack(f, b);
+	/* q has at least 2^(126-p) > 2^64 so no bit of interest is lost. */
+	u128 n = (u128)x.sig << (127 - f->p);
+	u128 q = n / y.sig;
+	bool rest = n % y.sig != 0;
+	int pos;
+	uint64_t m = norm128(q, &pos) | rest;
+	return round_pack(f, s, x.e - y.e - (int)(127 - f->p) + pos, m, rm, fl);
+}
+
+static uint64_t isqrt128(u128 x)
+{
+	uint64_t r = 0;
+	for (int i = 63; i >= 0; i--) {
+		uint64_t t = r | (1ull << i);
+		if ((u128)t * t <= x)
+			r = t;
+	}
+	return r;
+}
+
+static uint64_t sw_sqrt(const struct ffmt *f, uint64_t a, unsigned rm, unsigned *fl)
+{
+	uint64_t r;
+	if (nan_in(f, a, 0, 0, 1, fl, &r))
+		return r;
+	if (f_iszero(f, a))
+		return a;
+	if (f_sign(f, a))
+		return invalid(f, fl);
+	if (f_isinf(f, a))
+		return a;
+	struct unp x = unpack(f, a);
+	int k = x.e - (int)(f->p - 1);
+	u128 v = x.sig;
+	if (k & 1) {
+		v <<= 1;
+		k -= 1;
+	}
+	/* Scale v (< 2^(p+1)) by an even power of two to just under 2^127. */
+	int s = (int)(126 - f->p) / 2;
+	v <<= 2 * s;
+	uint64_t root = isqrt128(v);
+	bool rest = (u128)root * root != v;
+	int pos = 63 - clz64(root);
+	uint64_t m = (root << (63 - pos)) | rest;
+	return round_pack(f, false, k / 2 - s + pos, m, rm, fl);
+}
+
+/* a*b + c with a single rounding. */
+static uint64_t sw_fma(const struct ffmt *f, uint64_t a, uint64_t b, uint64_t c, unsigned rm, unsigned *fl)
+{
+	bool sp = f_sign(f, a) != f_sign(f, b), sc = f_sign(f, c);
+	bool ab_inf = f_isinf(f, a) || f_isinf(f, b), ab_zero = f_iszero(f, a) || f_iszero(f, b);
+	uint64_t r;
+	/* inf * 0 is invalid even when c is a quiet NaN. */
+	if (ab_inf && ab_zero && !f_isnan(f, a) && !f_isnan(f, b)) {
+		*fl |= FF_NV;
+		return f_canon(f);
+	}
+	if (nan_in(f, a, b, c, 3, fl, &r))
+		return r;
+	if (ab_inf) {
+		if (f_isinf(f, c) && sc != sp)
+			return invalid(f, fl);
+		return f_inf(f, sp);
+	}
+	if (f_isinf(f, c))
+		return c;
+	if (ab_zero) {
+		if (f_iszero(f, c))
+			return sp == sc ? c : f_zero(f, rm == RM_RDN);
+		return c;
+	}
+
+	struct unp x = unpack(f, a), y = unpack(f, b);
+	u128 prod = (u128)x.sig * y.sig;
+	int pp = msb128(prod);
+	int ep0 = x.e + y.e - 2 * (int)(f->p - 1); /* exponent of prod's bit 0 */
+	if (f_iszero(f, c)) {
+		int pos;
+		uint64_t m = norm128(prod, &pos);
+		return round_pack(f, sp, ep0 + pos, m, rm, fl);
+	}
+	struct unp z = unpack(f, c);
+
+	/* Both terms with their MSB at bit 125; e*: exponent of bit 0. */
+	u128 big = prod << (125 - pp), small = (u128)z.sig << (125 - (f->p - 1));
+	int ebig = ep0 - (125 - pp), esmall = z.e - 125;
+	bool sbig = sp, ssmall = sc;
+	if (esmall > ebig || (esmall == ebig && small > big)) {
+		u128 t = big;
+		big = small;
+		small = t;
+		int te = ebig;
+		ebig = esmall;
+		esmall = te;
+		bool ts = sbig;
+		sbig = ssmall;
+		ssmall = ts;
+	}
+	/* When this shift drops bits, the terms are too far apart for the
+	 * difference below to cancel more than one bit. */
+	small = shr128_sticky(small, (unsigned)(ebig - esmall));
+	u128 sum = sbig == ssmall ? big + small : big - small;
+	if (sum == 0)
+		return f_zero(f, rm == RM_RDN);
+	int pos;
+	uint64_t m = norm128(sum, &pos);
+	return round_pack(f, sbig, ebig + pos, m, rm, fl);
+}
+
+/* Float to float (precision changes). */
+static uint64_t sw_cvt(const struct ffmt *to, const struct ffmt *from, uint64_t a, unsigned rm, unsigned *fl)
+{
+	uint64_t r;
+	if (nan_in(from, a, 0, 0, 1, fl, &r))
+		return f_canon(to);
+	bool s = f_sign(from, a);
+	if (f_isinf(from, a))
+		return f_inf(to, s);
+	if (f_iszero(from, a))
+		return f_zero(to, s);
+	struct unp x = unpack(from, a);
+	return round_pack(to, s, x.e, x.sig << (64 - from->p), rm, fl);
+}
+
+/* Integer (magnitude and sign) to float. */
+static uint64_t sw_from_int(const struct ffmt *f, uint64_t mag, bool neg, unsigned rm, unsigned *fl)
+{
+	if (mag == 0)
+		return f_zero(f, false);
+	int lz = clz64(mag);
+	return round_pack(f, neg, 63 - lz, mag << lz, rm, fl);
+}
+
+/*
+ * Float to a 32- or 64-bit integer, saturating with NV as the F chapter's
+ * table says (NaN counts as +inf).  The result is the value of the integer
+ * register: 32-bit results are sign-extended, unsigned ones included.
+ */
+static uint64_t sw_to_int(const struct ffmt *f, uint64_t a, unsigned width, bool is_signed, unsigned rm,
+			  unsigned *fl)
+{
+	const uint64_t umax = width == 64 ? ~0ull : (1ull << width) - 1;
+	const uint64_t smax = umax >> 1;
+	bool s = f_sign(f, a) && !f_isnan(f, a);
+	uint64_t mag = 0;   /* rounded magnitude, valid when !huge */
+	bool huge = false;  /* magnitude >= 2^64 */
+	bool inexact = false;
+
+	if (f_expof(f, a) == f_emask(f)) {
+		huge = true;
+	} else if (f_iszero(f, a)) {
+		mag = 0;
+	} else {
+		struct unp x = unpack(f, a);
+		int sh = (int)(f->p - 1) - x.e; /* fraction bits */
+		if (sh <= 0) {
+			if (x.e > 63)
+				huge = true;
+			else
+				mag = x.sig << -sh;
+		} else {
+			/* 64.64 fixed point, bits below folded into bit 0. */
+			u128 v = shr128_sticky((u128)x.sig << 64, (unsigned)sh);
+			uint64_t ip = (uint64_t)(v >> 64), fr = (uint64_t)v;
+			inexact = fr != 0;
+			mag = ip + round_up(rm, s, ip & 1, fr, 1ull << 63);
+		}
+	}
+
+	uint64_t res;
+	if (is_signed) {
+		if (!s && (huge || mag > smax)) {
+			*fl |= FF_NV;
+			return width == 64 ? smax : (uint64_t)(int64_t)(int32_t)(uint32_t)smax;
+		}
+		if (s && (huge || mag > smax + 1)) {
+			*fl |= FF_NV;
+			res = smax + 1; /* the most negative integer */
+			return width == 64 ? res : (uint64_t)(int64_t)(int32_t)(uint32_t)res;
+		}
+		res = s ? -mag : mag;
+	} else {
+		if (s && (huge || mag != 0)) {
+			*fl |= FF_NV;
+			return 0;
+		}
+		if (!s && (huge || mag > umax)) {
+			*fl |= FF_NV;
+			return width == 64 ? umax : (uint64_t)(int64_t)(int32_t)(uint32_t)umax;
+		}
+		res = mag;
+	}
+	if (inexact)
+		*fl |= FF_NX;
+	return width == 64 ? res : (uint64_t)(int64_t)(int32_t)(uint32_t)res;
+}
+
+/* ------------------------------------------------------------------ */
+/* The host engine (RNE, RTZ, RDN, RUP)                                */
+
+enum hop { H_ADD, H_SUB, H_MUL, H_DIV, H_SQRT, H_FMA };
+
+static inline double d_of(uint64_t x)
+{
+	double d;
+	memcpy(&d, &x, 8);
+	return d;
+}
+
+static inline uint64_t bits_d(double d)
+{
+	uint64_t x;
+	memcpy(&x, &d, 8);
+	return x;
+}
+
+static inline float s_of(uint64_t x)
+{
+	uint32_t v = (uint32_t)x;
+	float s;
+	memcpy(&s, &v, 4);
+	return s;
+}
+
+static inline uint64_t bits_s(float s)
+{
+	uint32_t v;
+	memcpy(&v, &s, 4);
+	return v;
+}
+
+#ifdef FPU_HOST_SSE
+
+#define MX_FLAGS 0x3fu  /* IE DE ZE OE UE PE */
+#define MX_DAZ 0x40u
+#define MX_RC 0x6000u
+#define MX_FTZ 0x8000u
+#define MX_MASKS 0x1f80u /* all exceptions masked */
+
+/* RNE, RTZ, RDN, RUP as MXCSR.RC values. */
+static const unsigned mx_rc[4] = { 0x0000, 0x6000, 0x2000, 0x4000 };
+
+static inline unsigned mx_read(void)
+{
+	unsigned v;
+	__asm__ volatile("stmxcsr %0" : "=m"(v));
+	return v;
+}
+
+static inline void mx_write(unsigned v)
+{
+	__asm__ volatile("ldmxcsr %0" : : "m"(v));
+}
+
+static inline unsigned mx_to_ff(unsigned x)
+{
+	return ((x & 0x01) ? FF_NV : 0) | ((x & 0x04) ? FF_DZ : 0) | ((x & 0x08) ? FF_OF : 0) |
+	       ((x & 0x10) ? FF_UF : 0) | ((x & 0x20) ? FF_NX : 0);
+}
+
+/* Enters rounding mode rm with clear flags; returns the state to restore. */
+static inline unsigned host_enter(unsigned rm)
+{
+	unsigned saved = mx_read();
+	unsigned want = (saved & ~(MX_FLAGS | MX_DAZ | MX_RC | MX_FTZ)) | MX_MASKS | mx_rc[rm];
+	if (saved != want)
+		mx_write(want);
+	return saved & ~MX_FLAGS;
+}
+
+/* Returns the flags raised since host_enter() and restores the host state. */
+static inline unsigned host_leave(unsigned restore)
+{
+	unsigned now = mx_read();
+	if (now != restore)
+		mx_write(restore);
+	return mx_to_ff(now);
+}
+
+/* Keep the compiler from moving arithmetic across the MXCSR accesses. */
+#define PIN(v) __asm__ volatile("" : "+x"(v))
+
+static inline double host_sqrt_d(double a)
+{
+	double r;
+	__asm__("sqrtsd %1, %0" : "=x"(r) : "x"(a));
+	return r;
+}
+
+static inline float host_sqrt_s(float a)
+{
+	float r;
+	__asm__("sqrtss %1, %0" : "=x"(r) : "x"(a));
+	return r;
+}
+
+#else /* portable <fenv.h> version */
+
+static const int fe_rc[4] = { FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD, FE_UPWARD };
+
+static inline unsigned host_enter(unsigned rm)
+{
+	int saved = fegetround();
+	feclearexcept(FE_ALL_EXCEPT);
+	fesetround(fe_rc[rm]);
+	return (unsigned)saved;
+}
+
+static inline unsigned host_leave(unsigned restore)
+{
+	int x = fetestexcept(FE_ALL_EXCEPT);
+	fesetround((int)restore);
+	feclearexcept(FE_ALL_EXCEPT);
+	return ((x & FE_INVALID) ? FF_NV : 0) | ((x & FE_DIVBYZERO) ? FF_DZ : 0) |
+	       ((x & FE_OVERFLOW) ? FF_OF : 0) | ((x & FE_UNDERFLOW) ? FF_UF : 0) |
+	       ((x & FE_INEXACT) ? FF_NX : 0);
+}
+
+/* Volatile round trips order the arithmetic between the fenv calls. */
+#define PIN(v)                                                                                                 \
+	do {                                                                                                   \
+		volatile __typeof__(v) pin_ = (v);                                                             \
+		(v) = pin_;                                                                                    \
+	} while (0)
+
+static inline double host_sqrt_d(double a)
+{
+	return sqrt(a);
+}
+
+static inline float host_sqrt_s(float a)
+{
+	return sqrtf(a);
+}
+
+#endif
+
+static uint64_t host_d(enum hop op, uint64_t xa, uint64_t xb, uint64_t xc, unsigned rm, unsigned *fl)
+{
+	double a = d_of(xa), b = d_of(xb), c = d_of(xc), r;
+	unsigned restore = host_enter(rm);
+	PIN(a);
+	PIN(b);
+	PIN(c);
+	switch (op) {
+	case H_ADD: r = a + b; break;
+	case H_SUB: r = a - b; break;
+	case H_MUL: r = a * b; break;
+	case H_DIV: r = a / b; break;
+	case H_SQRT: r = host_sqrt_d(a); break;
+	default: r = fma(a, b, c); break;
+	}
+	PIN(r);
+	*fl |= host_leave(restore);
+	uint64_t x = bits_d(r);
+	return f_isnan(&F64, x) ? f_canon(&F64) : x;
+}
+
+static uint64_t host_s(enum hop op, uint64_t xa, uint64_t xb, uint64_t xc, unsigned rm, unsigned *fl)
+{
+	float a = s_of(xa), b = s_of(xb), c = s_of(xc), r;
+	unsigned restore = host_enter(rm);
+	PIN(a);
+	PIN(b);
+	PIN(c);
+	switch (op) {
+	case H_ADD: r = a + b; break;
+	case H_SUB: r = a - b; break;
+	case H_MUL: r = a * b; break;
+	case H_DIV: r = a / b; break;
+	case H_SQRT: r = host_sqrt_s(a); break;
+	default: r = fmaf(a, b, c); break;
+	}
+	PIN(r);
+	*fl |= host_leave(restore);
+	uint64_t x = bits_s(r);
+	return f_isnan(&F32, x) ? f_canon(&F32) : x;
+}
+
+/* One arithmetic operation on raw format-f bit patterns, rm in 0..4. */
+static uint64_t arith(const struct ffmt *f, enum hop op, uint64_t a, uint64_t b, uint64_t c, unsigned rm,
+		      unsigned *fl)
+{
+	if (op == H_FMA && !f_isnan(f, a) && !f_isnan(f, b) &&
+	    ((f_isinf(f, a) && f_iszero(f, b)) || (f_iszero(f, a) && f_isinf(f, b)))) {
+		/* inf * 0 + qNaN is invalid on RISC-V; x86 may not say so. */
+		*fl |= FF_NV;
+		return f_canon(f);
+	}
+	if (rm != RM_RMM)
+		return f == &F64 ? host_d(op, a, b, c, rm, fl) : host_s(op, a, b, c, rm, fl);
+	switch (op) {
+	case H_ADD: return sw_add(f, a, b, rm, fl);
+	case H_SUB: return sw_add(f, a, b ^ f_signbit(f), rm, fl);
+	case H_MUL: return sw_mul(f, a, b, rm, fl);
+	case H_DIV: return sw_div(f, a, b, rm, fl);
+	case H_SQRT: return sw_sqrt(f, a, rm, fl);
+	default: return sw_fma(f, a, b, c, rm, fl);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Non-rounding operations                                             */
+
+static unsigned fclass(const struct ffmt *f, uint64_t x)
+{
+	bool s = f_sign(f, x);
+	unsigned ex = f_expof(f, x);
+	uint64_t fr = x & f_fracmask(f);
+	if (ex == f_emask(f)) {
+		if (fr == 0)
+			return s ? 1u << 0 : 1u << 7;
+		return f_issnan(f, x) ? 1u << 8 : 1u << 9;
+	}
+	if (ex == 0) {
+		if (fr == 0)
+			return s ? 1u << 3 : 1u << 4;
+		return s ? 1u << 2 : 1u << 5;
+	}
+	return s ? 1u << 1 : 1u << 6;
+}
+
+/* A signed key that orders non-NaN values, with -0 below +0. */
+static inline int64_t order_key(const struct ffmt *f, uint64_t x)
+{
+	int64_t mag = (int64_t)(x & ~f_signbit(f));
+	return f_sign(f, x) ? -mag - 1 : mag;
+}
+
+static uint64_t fminmax(const struct ffmt *f, uint64_t a, uint64_t b, bool max, unsigned *fl)
+{
+	bool na = f_isnan(f, a), nb = f_isnan(f, b);
+	if (f_issnan(f, a) || f_issnan(f, b))
+		*fl |= FF_NV;
+	if (na && nb)
+		return f_canon(f);
+	if (na)
+		return b;
+	if (nb)
+		return a;
+	bool a_lt_b = order_key(f, a) < order_key(f, b);
+	return a_lt_b != max ? a : b;
+}
+
+/* funct3: 0 FLE, 1 FLT, 2 FEQ. */
+static uint64_t fcompare(const struct ffmt *f, uint64_t a, uint64_t b, unsigned op, unsigned *fl)
+{
+	if (f_isnan(f, a) || f_isnan(f, b)) {
+		if (op != 2 || f_issnan(f, a) || f_issnan(f, b))
+			*fl |= FF_NV;
+		return 0;
+	}
+	if (f_iszero(f, a) && f_iszero(f, b))
+		return op != 1; /* +0 == -0 */
+	int64_t ka = order_key(f, a), kb = order_key(f, b);
+	switch (op) {
+	case 0: return ka <= kb;
+	case 1: return ka < kb;
+	default: return ka == kb;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Decode and execute                                                  */
+
+static inline uint64_t rd_fs(const struct hart *h, unsigned r)
+{
+	uint64_t v = h->f[r];
+	return (v >> 32) == 0xffffffffu ? (uint32_t)v : f_canon(&F32);
+}
+
+/* Reads an operand of format f (single: NaN-box checked). */
+static inline uint64_t rd_f(const struct hart *h, const struct ffmt *f, unsigned r)
+{
+	return f == &F64 ? h->f[r] : rd_fs(h, r);
+}
+
+static inline void wr_f(struct hart *h, const struct ffmt *f, unsigned r, uint64_t v, unsigned fl)
+{
+	h->f[r] = f == &F64 ? v : fpu_box32((uint32_t)v);
+	h->fflags |= fl;
+	hart_fs_dirty(h);
+}
+
+static inline void wr_x(struct hart *h, unsigned r, uint64_t v, unsigned fl)
+{
+	if (r)
+		h->x[r] = v;
+	if (fl) {
+		h->fflags |= fl;
+		hart_fs_dirty(h);
+	}
+}
+
+/* The effective rounding mode, or -1 if it is reserved. */
+static inline int eff_rm(const struct hart *h, unsigned rm)
+{
+	if (rm == RM_DYN)
+		rm = h->frm;
+	return rm <= RM_RMM ? (int)rm : -1;
+}
+
+static int exec_fma(struct hart *h, uint32_t insn)
+{
+	unsigned opc = insn & 0x7f, rd = (insn >> 7) & 31, rs1 = (insn >> 15) & 31, rs2 = (insn >> 20) & 31;
+	unsigned rs3 = insn >> 27, fmt = (insn >> 25) & 3;
+	if (fmt > 1)
+		return -1;
+	int rm = eff_rm(h, (insn >> 12) & 7);
+	if (rm < 0)
+		return -1;
+	const struct ffmt *f = fmt ? &F64 : &F32;
+	uint64_t a = rd_f(h, f, rs1), b = rd_f(h, f, rs2), c = rd_f(h, f, rs3);
+	/* Negating an operand is exact, so the fused operation stays fused. */
+	if (opc == OPC_NMSUB || opc == OPC_NMADD)
+		a ^= f_signbit(f);
+	if (opc == OPC_MSUB || opc == OPC_NMADD)
+		c ^= f_signbit(f);
+	unsigned fl = 0;
+	uint64_t r = arith(f, H_FMA, a, b, c, (unsigned)rm, &fl);
+	wr_f(h, f, rd, r, fl);
+	return 0;
+}
+
+static int exec_opfp(struct hart *h, uint32_t insn)
+{
+	unsigned rd = (insn >> 7) & 31, f3 = (insn >> 12) & 7, rs1 = (insn >> 15) & 31, rs2 = (insn >> 20) & 31;
+	unsigned f7 = insn >> 25;
+	if ((f7 & 3) > 1)
+		return -1; /* H and Q formats */
+	const struct ffmt *f = (f7 & 1) ? &F64 : &F32;
+	unsigned fl = 0;
+	int rm;
+
+	switch (f7 >> 2) {
+	case 0x00: /* FADD */
+	case 0x01: /* FSUB */
+	case 0x02: /* FMUL */
+	case 0x03: /* FDIV */
+	case 0x0b: /* FSQRT */ {
+		static const enum hop ops[] = { H_ADD, H_SUB, H_MUL, H_DIV };
+		if ((f7 >> 2) == 0x0b && rs2 != 0)
+			return -1;
+		if ((rm = eff_rm(h, f3)) < 0)
+			return -1;
+		enum hop op = (f7 >> 2) == 0x0b ? H_SQRT : ops[f7 >> 2];
+		uint64_t r = arith(f, op, rd_f(h, f, rs1), rd_f(h, f, rs2), 0, (unsigned)rm, &fl);
+		wr_f(h, f, rd, r, fl);
+		return 0;
+	}
+	case 0x04: { /* FSGNJ, FSGNJN, FSGNJX */
+		if (f3 > 2)
+			return -1;
+		uint64_t a = rd_f(h, f, rs1), b = rd_f(h, f, rs2), sb = f_signbit(f);
+		uint64_t s = f3 == 0 ? b & sb : f3 == 1 ? ~b & sb : (a ^ b) & sb;
+		wr_f(h, f, rd, (a & ~sb) | s, 0);
+		return 0;
+	}
+	case 0x05: /* FMIN, FMAX */
+		if (f3 > 1)
+			return -1;
+		wr_f(h, f, rd, fminmax(f, rd_f(h, f, rs1), rd_f(h, f, rs2), f3 == 1, &fl), fl);
+		return 0;
+	case 0x08: { /* FCVT.S.D (f7 0x20, rs2 1), FCVT.D.S (f7 0x21, rs2 0) */
+		const struct ffmt *from = f == &F64 ? &F32 : &F64;
+		if (rs2 != (f == &F64 ? 0u : 1u))
+			return -1;
+		if ((rm = eff_rm(h, f3)) < 0)
+			return -1;
+		wr_f(h, f, rd, sw_cvt(f, from, rd_f(h, from, rs1), (unsigned)rm, &fl), fl);
+		return 0;
+	}
+	case 0x14: /* FLE, FLT, FEQ */
+		if (f3 > 2)
+			return -1;
+		wr_x(h, rd, fcompare(f, rd_f(h, f, rs1), rd_f(h, f, rs2), f3, &fl), fl);
+		return 0;
+	case 0x18: { /* FCVT.{W,WU,L,LU}.fmt */
+		if (rs2 > 3)
+			return -1;
+		if ((rm = eff_rm(h, f3)) < 0)
+			return -1;
+		uint64_t r = sw_to_int(f, rd_f(h, f, rs1), rs2 & 2 ? 64 : 32, !(rs2 & 1), (unsigned)rm, &fl);
+		wr_x(h, rd, r, fl);
+		return 0;
+	}
+	case 0x1a: { /* FCVT.fmt.{W,WU,L,LU} */
+		if (rs2 > 3)
+			return -1;
+		if ((rm = eff_rm(h, f3)) < 0)
+			return -1;
+		uint64_t v = h->x[rs1], mag;
+		bool neg = false;
+		switch (rs2) {
+		case 0: neg = (int32_t)v < 0; mag = neg ? -(uint64_t)(int64_t)(int32_t)v : (uint32_t)v; break;
+		case 1: mag = (uint32_t)v; break;
+		case 2: neg = (int64_t)v < 0; mag = neg ? -v : v; break;
+		default: mag = v; break;
+		}
+		wr_f(h, f, rd, sw_from_int(f, mag, neg, (unsigned)rm, &fl), fl);
+		return 0;
+	}
+	case 0x1c: /* FMV.X.W/D (f3 0), FCLASS (f3 1) */
+		if (rs2 != 0 || f3 > 1)
+			return -1;
+		if (f3 == 1)
+			wr_x(h, rd, fclass(f, rd_f(h, f, rs1)), 0);
+		else /* a transfer: the raw low bits, no NaN-box check */
+			wr_x(h, rd, f == &F64 ? h->f[rs1] : (uint64_t)(int64_t)(int32_t)(uint32_t)h->f[rs1], 0);
+		return 0;
+	case 0x1e: /* FMV.W.X, FMV.D.X */
+		if (rs2 != 0 || f3 != 0)
+			return -1;
+		wr_f(h, f, rd, f == &F64 ? h->x[rs1] : (uint32_t)h->x[rs1], 0);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int fpu_execute(struct hart *h, uint32_t insn)
+{
+	if ((h->mstatus & MSTATUS_FS) == 0)
+		return -1;
+	switch (insn & 0x7f) {
+	case OPC_MADD:
+	case OPC_MSUB:
+	case OPC_NMSUB:
+	case OPC_NMADD:
+		return exec_fma(h, insn);
+	case OPC_OPFP:
+		return exec_opfp(h, insn);
+	default:
+		return -1;
+	}
+}

@@ -1,0 +1,147 @@
+/*
+ * hart.c - hart reset, traps, interrupts and TLB maintenance.
+ */
+#include "cpu/hart.h"
+
+#include "cpu/csr.h"
+
+void hart_tlb_flush(struct hart *h)
+{
+	for (unsigned v = 0; v < NVIEWS; v++)
+		for (unsigned c = 0; c < TLB_NCTX; c++)
+			for (unsigned i = 0; i < TLB_SIZE; i++) {
+				struct tlb_entry *e = &h->tlb[v][c].e[i];
+				e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
+			}
+	h->tlb_super = false;
+}
+
+void hart_tlb_flush_page(struct hart *h, gva_t va)
+{
+	if (h->tlb_super) { /* the page may be part of a cached superpage */
+		hart_tlb_flush(h);
+		return;
+	}
+	unsigned i = (va >> PAGE_SHIFT) & (TLB_SIZE - 1);
+	for (unsigned v = 0; v < NVIEWS; v++)
+		for (unsigned c = 0; c < TLB_NCTX; c++) {
+			struct tlb_entry *e = &h->tlb[v][c].e[i];
+			e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
+		}
+}
+
+static unsigned tlb_ctx(unsigned priv)
+{
+	return priv == PRV_M ? TLB_CTX_M : priv == PRV_S ? TLB_CTX_S : TLB_CTX_U;
+}
+
+void hart_tlb_select(struct hart *h)
+{
+	unsigned dp = h->priv;
+	if (dp == PRV_M && (h->mstatus & MSTATUS_MPRV))
+		dp = (h->mstatus >> 11) & 3;
+	h->tlb_fetch = &h->tlb[h->view][tlb_ctx(h->priv)];
+	h->tlb_data = &h->tlb[h->view][tlb_ctx(dp)];
+}
+
+void hart_init(struct hart *h, unsigned hartid, const struct hart_env *env)
+{
+	memset(h, 0, sizeof(*h));
+	h->hartid = hartid;
+	h->env = *env;
+	h->state = HART_STOPPED;
+	hart_reset(h, 0);
+}
+
+void hart_reset(struct hart *h, uint64_t pc)
+{
+	memset(h->x, 0, sizeof(h->x));
+	memset(h->f, 0, sizeof(h->f));
+	h->pc = pc;
+	h->priv = PRV_M;
+	h->view = VIEW_SYSTEM;
+	h->mstatus = 0;
+	h->mie = h->mip = h->medeleg = h->mideleg = 0;
+	h->satp = 0;
+	h->fflags = h->frm = 0;
+	h->reservation = 0;
+	h->wfi = false;
+	hart_tlb_flush(h);
+	hart_tlb_select(h);
+}
+
+static void enter_trap(struct hart *h, bool irq, uint64_t code, uint64_t tval)
+{
+	uint64_t cause = code | (irq ? 1ull << 63 : 0);
+	uint64_t deleg = irq ? h->mideleg : h->medeleg;
+	h->reservation = 0;
+	h->wfi = false;
+	if (h->priv <= PRV_S && ((deleg >> code) & 1)) {
+		h->scause = cause;
+		h->sepc = h->pc;
+		h->stval = tval;
+		uint64_t s = h->mstatus & ~(MSTATUS_SPP | MSTATUS_SPIE | MSTATUS_SIE);
+		if (h->mstatus & MSTATUS_SIE)
+			s |= MSTATUS_SPIE;
+		if (h->priv == PRV_S)
+			s |= MSTATUS_SPP;
+		h->mstatus = s;
+		h->priv = PRV_S;
+		h->pc = (h->stvec & ~3ull) + (irq && (h->stvec & 1) ? 4 * code : 0);
+	} else {
+		if (h->builtin_fw && h->env.m_trap) {
+			h->env.m_trap(h->env.opaque, h, cause, tval);
+			return;
+		}
+		h->mcause = cause;
+		h->mepc = h->pc;
+		h->mtval = tval;
+		uint64_t s = h->mstatus & ~(MSTATUS_MPP | MSTATUS_MPIE | MSTATUS_MIE);
+		if (h->mstatus & MSTATUS_MIE)
+			s |= MSTATUS_MPIE;
+		s |= (uint64_t)h->priv << 11;
+		h->mstatus = s;
+		h->priv = PRV_M;
+		h->pc = (h->mtvec & ~3ull) + (irq && (h->mtvec & 1) ? 4 * code : 0);
+	}
+	hart_tlb_select(h);
+}
+
+void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
+{
+	enter_trap(h, false, cause, tval);
+}
+
+void hart_set_irq(struct hart *h, uint64_t mip_bit, bool level)
+{
+	uint64_t old = h->mip;
+	if (level)
+		h->mip |= mip_bit;
+	else
+		h->mip &= ~mip_bit;
+	if (h->mip != old)
+		h->stop = true;
+}
+
+/* Interrupt priority order of the privileged specification. */
+static const unsigned irq_order[] = {IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI};
+
+bool hart_check_irq(struct hart *h)
+{
+	uint64_t pending = h->mip & h->mie;
+	if (!pending)
+		return false;
+	bool m_on = h->priv < PRV_M || (h->mstatus & MSTATUS_MIE);
+	bool s_on = h->priv < PRV_S || (h->priv == PRV_S && (h->mstatus & MSTATUS_SIE));
+	/* Interrupts for M-mode go before those delegated to S-mode. */
+	uint64_t take = m_on ? pending & ~h->mideleg : 0;
+	if (!take)
+		take = s_on ? pending & h->mideleg : 0;
+	for (unsigned i = 0; take && i < ARRAY_SIZE(irq_order); i++) {
+		if ((take >> irq_order[i]) & 1) {
+			enter_trap(h, true, irq_order[i], 0);
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,166 @@
+/*
+ * hart.h - the architectural state of one RISC-V hart and how to run it.
+ *
+ * Contract: a hart belongs to one VM and is only touched from that VM's
+ * thread.  It reaches memory through the software TLB (mmu.h), MMIO through
+ * env.bus, and everything above the CPU layer (time, the built-in firmware)
+ * through the callbacks in struct hart_env, registered when the machine is
+ * built.  Guest faults are data: an instruction that faults calls
+ * hart_trap() and the interpreter moves on to the trap handler.
+ */
+#ifndef UMBRA_CPU_HART_H
+#define UMBRA_CPU_HART_H
+
+#include "base/base.h"
+#include "dev/bus.h"
+#include "mem/pmap.h"
+
+enum { PRV_U = 0, PRV_S = 1, PRV_M = 3 };
+
+/* Exception causes (mcause with interrupt bit clear). */
+enum {
+	EXC_INSN_MISALIGNED = 0, EXC_INSN_ACCESS = 1, EXC_ILLEGAL = 2, EXC_BREAKPOINT = 3,
+	EXC_LOAD_MISALIGNED = 4, EXC_LOAD_ACCESS = 5, EXC_STORE_MISALIGNED = 6,
+	EXC_STORE_ACCESS = 7, EXC_ECALL_U = 8, EXC_ECALL_S = 9, EXC_ECALL_M = 11,
+	EXC_INSN_PAGE = 12, EXC_LOAD_PAGE = 13, EXC_STORE_PAGE = 15,
+};
+
+/* Interrupt numbers (bit positions in mip/mie). */
+enum { IRQ_SSI = 1, IRQ_MSI = 3, IRQ_STI = 5, IRQ_MTI = 7, IRQ_SEI = 9, IRQ_MEI = 11 };
+#define MIP_SSIP (1ull << IRQ_SSI)
+#define MIP_MSIP (1ull << IRQ_MSI)
+#define MIP_STIP (1ull << IRQ_STI)
+#define MIP_MTIP (1ull << IRQ_MTI)
+#define MIP_SEIP (1ull << IRQ_SEI)
+#define MIP_MEIP (1ull << IRQ_MEI)
+
+/* mstatus fields. */
+#define MSTATUS_SIE (1ull << 1)
+#define MSTATUS_MIE (1ull << 3)
+#define MSTATUS_SPIE (1ull << 5)
+#define MSTATUS_UBE (1ull << 6)
+#define MSTATUS_MPIE (1ull << 7)
+#define MSTATUS_SPP (1ull << 8)
+#define MSTATUS_MPP (3ull << 11)
+#define MSTATUS_FS (3ull << 13)
+#define MSTATUS_XS (3ull << 15)
+#define MSTATUS_MPRV (1ull << 17)
+#define MSTATUS_SUM (1ull << 18)
+#define MSTATUS_MXR (1ull << 19)
+#define MSTATUS_TVM (1ull << 20)
+#define MSTATUS_TW (1ull << 21)
+#define MSTATUS_TSR (1ull << 22)
+#define MSTATUS_UXL (3ull << 32)
+#define MSTATUS_SXL (3ull << 34)
+#define MSTATUS_SD (1ull << 63)
+
+/*
+ * The software TLB.  A hit is: index by virtual page number, compare the
+ * tag for the access type, add the addend.  A tag holds the page's virtual
+ * address when that access is allowed and TLB_INVALID otherwise, so MMIO,
+ * read-only (D bit clear) and any page the hypervisor wants to see first
+ * simply miss.  Tables are per translation context (privilege used for the
+ * access) and per view, so switching either changes a pointer.
+ */
+#define TLB_BITS 10
+#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_INVALID (~(uint64_t)0)
+
+struct tlb_entry {
+	uint64_t tag_r, tag_w, tag_x;
+	uintptr_t addend; /* host address = guest virtual + addend */
+};
+
+enum { TLB_CTX_M, TLB_CTX_S, TLB_CTX_U, TLB_NCTX };
+enum { VIEW_SYSTEM, NVIEWS };
+
+struct tlb {
+	struct tlb_entry e[TLB_SIZE];
+};
+
+struct hart;
+
+/* What the CPU needs from the layers above it. */
+struct hart_env {
+	struct pmap *mem;
+	struct bus *bus;
+	void *opaque;
+	/* Current value of mtime (ticks of the 10 MHz timebase). */
+	uint64_t (*mtime)(void *opaque);
+	/* Built-in firmware: handle an ecall from S/U mode instead of trapping.
+	 * Returns true if handled (registers updated, pc not yet advanced). */
+	bool (*ecall)(void *opaque, struct hart *h);
+	/* A trap would enter M-mode while the built-in firmware owns it. */
+	void (*m_trap)(void *opaque, struct hart *h, uint64_t cause, uint64_t tval);
+};
+
+/* Hart power state, numbered as SBI HSM reports it. */
+enum hart_state { HART_STARTED = 0, HART_STOPPED = 1, HART_START_PENDING = 2, HART_SUSPENDED = 4 };
+
+struct hart {
+	uint64_t x[32];
+	uint64_t pc;
+	uint64_t f[32];
+	unsigned priv;
+	unsigned view;
+
+	/* Current TLB tables (derived from priv, MPRV/MPP and view). */
+	struct tlb *tlb_fetch;
+	struct tlb *tlb_data;
+
+	uint64_t instret; /* retired instructions; cycle == instret */
+
+	/* CSRs */
+	uint64_t mstatus, misa, medeleg, mideleg, mie, mip, mtvec, mscratch, mepc, mcause, mtval;
+	uint64_t mcounteren, scounteren, mcountinhibit, menvcfg, senvcfg;
+	uint64_t stvec, sscratch, sepc, scause, stval, satp;
+	uint64_t pmpcfg[8], pmpaddr[64];
+	uint32_t fflags, frm;
+
+	/* LR/SC reservation: host address of the reserved word, 0 when none.
+	 * Dropped at every trap, xRET and the end of every run slice, which is
+	 * when another hart of the VM may run. */
+	uintptr_t reservation;
+	bool tlb_super; /* a superpage translation is cached somewhere */
+
+	unsigned hartid;
+	enum hart_state state;
+	bool wfi;            /* waiting for an interrupt */
+	bool builtin_fw;     /* M-mode belongs to umbra's built-in firmware */
+	bool stop;           /* leave the run loop at the next instruction */
+	uint64_t cycle_base, instret_base; /* for writable mcycle/minstret */
+
+	struct hart_env env;
+	struct tlb tlb[NVIEWS][TLB_NCTX];
+};
+
+void hart_init(struct hart *h, unsigned hartid, const struct hart_env *env);
+void hart_reset(struct hart *h, uint64_t pc);
+
+/* Runs up to `budget` instructions; returns how many retired.  Returns early
+ * when h->stop is set, on WFI with nothing pending, or when the hart stops. */
+uint64_t hart_run(struct hart *h, uint64_t budget);
+
+/* Raises a synchronous exception: sets up the trap and the new pc. */
+void hart_trap(struct hart *h, uint64_t cause, uint64_t tval);
+
+/* Sets or clears a mip bit driven by a device (MEIP, SEIP, MTIP, MSIP). */
+void hart_set_irq(struct hart *h, uint64_t mip_bit, bool level);
+
+/* Takes a pending, enabled interrupt if there is one; returns true if taken. */
+bool hart_check_irq(struct hart *h);
+
+/* Invalidates every TLB entry of every view (sfence.vma, satp writes, ...). */
+void hart_tlb_flush(struct hart *h);
+/* Invalidates the entries mapping virtual page `va` in every context. */
+void hart_tlb_flush_page(struct hart *h, gva_t va);
+/* Recomputes tlb_fetch/tlb_data after priv, MPRV, MPP or view changed. */
+void hart_tlb_select(struct hart *h);
+
+/* Marks the FP state dirty (mstatus.FS = Dirty, SD = 1). */
+static inline void hart_fs_dirty(struct hart *h)
+{
+	h->mstatus |= MSTATUS_FS | MSTATUS_SD;
+}
+
+#endif

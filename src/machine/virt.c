@@ -1,0 +1,545 @@
+/*
+ * virt.c - the virt board: builds a machine from a umbra_config, boots it
+ * with the chosen firmware and runs it.
+ *
+ * Guest RAM layout for a Linux boot:
+ *
+ *   0x80000000  RAM base (with real M-mode firmware: the firmware)
+ *   0x80200000  kernel Image (text_offset of Debian's Image)
+ *       ...     free
+ *   top - 1 MiB - initrd size   initrd (page aligned)
+ *   top - 1 MiB                 device tree
+ *
+ * One host thread runs all harts of the VM in turn, SLICE instructions at a
+ * time, so the devices and the harts never run concurrently.
+ */
+#include "umbra/vm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpu/hart.h"
+#include "dev/bus.h"
+#include "dev/clint.h"
+#include "dev/plic.h"
+#include "dev/syscon.h"
+#include "dev/ttyout.h"
+#include "dev/uart.h"
+#include "dev/virtio_blk.h"
+#include "dev/virtio_console.h"
+#include "dev/virtio_rng.h"
+#include "firmware/sbi.h"
+#include "machine/fdt.h"
+#include "machine/loader.h"
+
+#define SLICE 20000                 /* instructions per hart turn */
+#define DET_INSNS_PER_TICK 10       /* --deterministic: 100 M instructions per second */
+#define FDT_MAX (64 * 1024)
+#define FDT_RESERVE (1u << 20)      /* the device tree sits in the top MiB of RAM */
+#define LINUX_BASE (VIRT_RAM_BASE + 0x200000)
+#define INPUT_POLL_NS 1000000       /* check the console for input every ms */
+#define ESCAPE_CHAR 0x01            /* Ctrl-A */
+
+/* fw_dynamic_info for OpenSBI's fw_dynamic, in the boot ROM (version 2). */
+#define FW_DYNAMIC_MAGIC 0x4942534fu
+
+enum fw_kind { FW_BUILTIN, FW_NONE, FW_FILE };
+
+struct umbra_vm {
+	struct umbra_config cfg;
+	enum fw_kind fw;
+	struct pmap mem;
+	struct bus bus;
+	struct clint clint;
+	struct plic *plic;
+	struct uart *uart;
+	struct syscon *syscon;
+	struct virtio_blk *blk[UMBRA_MAX_DRIVES];
+	struct virtio_rng *rng;
+	struct virtio_console *vcon;
+	struct sbi sbi;
+	struct ttyout sbi_out;
+	unsigned nharts;
+	struct hart *harts[UMBRA_MAX_CPUS];
+	uint8_t rom[0x1000];
+
+	uint64_t start_ns;        /* host clock at boot */
+	uint64_t det_skip;        /* --deterministic: ticks skipped while idle */
+	uint64_t retired;
+	uint64_t last_poll_ns;
+
+	/* Console input not yet taken by the guest, and the Ctrl-A state. */
+	uint8_t inbuf[256];
+	size_t in_head, in_len;
+	bool escape;
+	bool input_eof;
+
+	bool done;
+	int exit_status;
+};
+
+static uint64_t host_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t vm_now(void *opaque)
+{
+	struct umbra_vm *vm = opaque;
+	if (vm->cfg.deterministic)
+		return vm->retired / DET_INSNS_PER_TICK + vm->det_skip;
+	return (host_ns() - vm->start_ns) / (1000000000u / VIRT_TIMEBASE_HZ);
+}
+
+static void vm_finish(struct umbra_vm *vm, int status)
+{
+	if (!vm->done) {
+		vm->done = true;
+		vm->exit_status = status;
+	}
+	for (unsigned i = 0; i < vm->nharts; i++)
+		vm->harts[i]->stop = true;
+}
+
+/* --- interrupt wiring ---------------------------------------------------- */
+
+static void timer_irq(void *opaque, unsigned hart, bool level)
+{
+	struct umbra_vm *vm = opaque;
+	hart_set_irq(vm->harts[hart], vm->fw == FW_BUILTIN ? MIP_STIP : MIP_MTIP, level);
+}
+
+static void soft_irq(void *opaque, unsigned hart, bool level)
+{
+	struct umbra_vm *vm = opaque;
+	hart_set_irq(vm->harts[hart], MIP_MSIP, level);
+}
+
+static void plic_out(void *opaque, unsigned hart, unsigned prv, bool level)
+{
+	struct umbra_vm *vm = opaque;
+	if (hart < vm->nharts)
+		hart_set_irq(vm->harts[hart], prv == PRV_M ? MIP_MEIP : MIP_SEIP, level);
+}
+
+static struct irq_line plic_line(struct umbra_vm *vm, unsigned irq)
+{
+	return (struct irq_line){.set = plic_set_irq, .opaque = vm->plic, .irq = irq};
+}
+
+static void syscon_event(void *opaque, enum syscon_event ev, unsigned code)
+{
+	struct umbra_vm *vm = opaque;
+	if (ev == SYSCON_REBOOT)
+		log_info("guest asked for a reboot; umbra stops instead (as QEMU's -no-reboot)");
+	vm_finish(vm, ev == SYSCON_FAIL ? (int)(code ? code : 1) : 0);
+}
+
+/* --- built-in firmware hooks --------------------------------------------- */
+
+static void sbi_set_timer(void *opaque, unsigned hart, uint64_t when)
+{
+	struct umbra_vm *vm = opaque;
+	clint_set_timecmp(&vm->clint, hart, when);
+}
+
+static void sbi_console_write(void *opaque, const uint8_t *buf, size_t n)
+{
+	struct umbra_vm *vm = opaque;
+	ttyout_write(&vm->sbi_out, buf, n);
+}
+
+static int sbi_console_read(void *opaque)
+{
+	struct umbra_vm *vm = opaque;
+	if (!vm->in_len)
+		return -1;
+	int c = vm->inbuf[vm->in_head];
+	vm->in_head = (vm->in_head + 1) % sizeof(vm->inbuf);
+	vm->in_len--;
+	return c;
+}
+
+static void sbi_reset(void *opaque, enum sbi_reset type, uint32_t reason)
+{
+	struct umbra_vm *vm = opaque;
+	if (type != SBI_RESET_SHUTDOWN)
+		log_info("guest asked for a reboot; umbra stops instead (as QEMU's -no-reboot)");
+	vm_finish(vm, reason ? 1 : 0);
+}
+
+static bool fw_ecall(void *opaque, struct hart *h)
+{
+	struct umbra_vm *vm = opaque;
+	return sbi_ecall(&vm->sbi, h);
+}
+
+static void fw_m_trap(void *opaque, struct hart *h, uint64_t cause, uint64_t tval)
+{
+	struct umbra_vm *vm = opaque;
+	log_err("hart %u: trap to M-mode (mcause 0x%llx, mtval 0x%llx, pc 0x%llx), which the "
+		"built-in firmware does not handle; the guest kernel did not delegate it",
+		h->hartid, (unsigned long long)cause, (unsigned long long)tval,
+		(unsigned long long)h->pc);
+	h->state = HART_STOPPED;
+	vm_finish(vm, UMBRA_EXIT_ERROR);
+}
+
+/* --- the boot ROM (QEMU's MROM: holds fw_dynamic_info) -------------------- */
+
+static uint64_t rom_read(void *opaque, uint64_t off, unsigned size)
+{
+	struct umbra_vm *vm = opaque;
+	return ld_le(vm->rom + off, size);
+}
+
+static void rom_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
+{
+	(void)opaque, (void)off, (void)val, (void)size;
+}
+
+static const struct mmio_ops rom_ops = {.read = rom_read, .write = rom_write};
+
+/* --- building ------------------------------------------------------------ */
+
+static int make_devices(struct umbra_vm *vm, char *err, size_t errlen)
+{
+	const struct umbra_config *c = &vm->cfg;
+	struct clint_ops cops = {.now = vm_now, .soft_irq = soft_irq, .timer_irq = timer_irq};
+	if (clint_init(&vm->clint, &vm->bus, VIRT_CLINT_BASE, vm->nharts, &cops, vm))
+		goto bus_full;
+	vm->plic = plic_new(&vm->bus, VIRT_PLIC_BASE, vm->nharts, plic_out, vm, err, errlen);
+	if (!vm->plic)
+		return -1;
+	vm->uart = uart_new(&vm->bus, VIRT_UART_BASE, plic_line(vm, VIRT_UART_IRQ), c->console_out,
+			    err, errlen);
+	if (!vm->uart)
+		return -1;
+	vm->syscon = syscon_new(&vm->bus, VIRT_TEST_BASE, syscon_event, vm, err, errlen);
+	if (!vm->syscon)
+		return -1;
+	struct mmio_region rom = {.base = VIRT_MROM_BASE, .size = sizeof(vm->rom), .min_size = 1,
+				  .max_size = 8, .ops = &rom_ops, .opaque = vm, .name = "rom"};
+	if (bus_map(&vm->bus, &rom))
+		goto bus_full;
+	unsigned slot = 0;
+	for (unsigned i = 0; i < c->ndrives; i++, slot++) {
+		vm->blk[i] = virtio_blk_new(&vm->bus, &vm->mem, VIRT_VIRTIO_BASE + slot * VIRT_VIRTIO_STRIDE,
+					    plic_line(vm, VIRT_VIRTIO_IRQ + slot), c->drives[i].path,
+					    c->drives[i].readonly, err, errlen);
+		if (!vm->blk[i])
+			return -1;
+	}
+	vm->rng = virtio_rng_new(&vm->bus, &vm->mem, VIRT_VIRTIO_BASE + slot * VIRT_VIRTIO_STRIDE,
+				 plic_line(vm, VIRT_VIRTIO_IRQ + slot), err, errlen);
+	if (!vm->rng)
+		return -1;
+	slot++;
+	vm->vcon = virtio_console_new(&vm->bus, &vm->mem, VIRT_VIRTIO_BASE + slot * VIRT_VIRTIO_STRIDE,
+				      plic_line(vm, VIRT_VIRTIO_IRQ + slot), c->console_out, err,
+				      errlen);
+	if (!vm->vcon)
+		return -1;
+	return 0;
+bus_full:
+	snprintf(err, errlen, "internal: device map conflict");
+	return -1;
+}
+
+static int make_harts(struct umbra_vm *vm)
+{
+	struct hart_env env = {.mem = &vm->mem, .bus = &vm->bus, .opaque = vm, .mtime = vm_now,
+			       .ecall = fw_ecall, .m_trap = fw_m_trap};
+	for (unsigned i = 0; i < vm->nharts; i++) {
+		/* The hart embeds its TLBs: allocate it page aligned. */
+		if (posix_memalign((void **)&vm->harts[i], 4096, sizeof(struct hart)))
+			return -ENOMEM;
+		hart_init(vm->harts[i], i, &env);
+	}
+	vm->sbi = (struct sbi){.harts = vm->harts, .nharts = vm->nharts, .opaque = vm,
+			       .ops = {.set_timer = sbi_set_timer, .console_write = sbi_console_write,
+				       .console_read = sbi_console_read, .reset = sbi_reset}};
+	ttyout_init(&vm->sbi_out, vm->cfg.console_out);
+	return 0;
+}
+
+static void fill_rom(struct umbra_vm *vm, gpa_t next_addr)
+{
+	/* struct fw_dynamic_info { magic, version, next_addr, next_mode, options, boot_hart } */
+	uint64_t info[6] = {FW_DYNAMIC_MAGIC, 2, next_addr, 1 /* S-mode */, 0, 0};
+	memcpy(vm->rom, info, sizeof(info));
+}
+
+/* Loads kernel, initrd and firmware, writes the device tree, sets up the harts. */
+static int boot(struct umbra_vm *vm, char *err, size_t errlen)
+{
+	const struct umbra_config *c = &vm->cfg;
+	gpa_t top = vm->mem.ram_base + vm->mem.ram_size;
+	gpa_t dtb = top - FDT_RESERVE;
+	struct loaded_image kernel = {0}, fw = {0};
+	struct board_desc d = {.nharts = vm->nharts, .ram_base = vm->mem.ram_base,
+			       .ram_size = vm->mem.ram_size, .bootargs = c->append,
+			       .nvirtio = c->ndrives + 2};
+
+	if (vm->mem.ram_size < 2 * FDT_RESERVE) {
+		snprintf(err, errlen, "--mem: %llu bytes is too small (at least 2 MiB)",
+			 (unsigned long long)vm->mem.ram_size);
+		return -1;
+	}
+	if (vm->fw == FW_FILE &&
+	    load_image(&vm->mem, c->firmware, 0, true, vm->mem.ram_base, &fw, err, errlen))
+		return -1;
+	if (load_image(&vm->mem, c->kernel, vm->fw == FW_FILE ? LINUX_BASE : 0, vm->fw == FW_NONE,
+		       vm->mem.ram_base, &kernel, err, errlen))
+		return -1;
+	if (vm->fw == FW_FILE && kernel.start < fw.end) {
+		snprintf(err, errlen, "%s: kernel at 0x%llx overlaps the firmware %s (ends 0x%llx)",
+			 c->kernel, (unsigned long long)kernel.start, c->firmware,
+			 (unsigned long long)fw.end);
+		return -1;
+	}
+	if (kernel.end > dtb) {
+		snprintf(err, errlen, "%s: kernel ends at 0x%llx, past the device tree at 0x%llx (try a larger --mem)",
+			 c->kernel, (unsigned long long)kernel.end, (unsigned long long)dtb);
+		return -1;
+	}
+	if (c->initrd) {
+		uint64_t size;
+		if (file_size(c->initrd, &size, err, errlen))
+			return -1;
+		gpa_t at = (dtb - size) & PAGE_MASK;
+		if (size > dtb - kernel.end || at < kernel.end) {
+			snprintf(err, errlen, "%s: initrd of %llu bytes does not fit between the kernel and the top of RAM (try a larger --mem)",
+				 c->initrd, (unsigned long long)size);
+			return -1;
+		}
+		if (load_raw(&vm->mem, c->initrd, at, &size, err, errlen))
+			return -1;
+		d.initrd_start = at;
+		d.initrd_end = at + size;
+	}
+	if (getrandom(d.rng_seed, sizeof(d.rng_seed), 0) != sizeof(d.rng_seed))
+		memset(d.rng_seed, 0, sizeof(d.rng_seed));
+	uint8_t *blob = calloc(1, FDT_MAX);
+	int n = blob ? fdt_build(&d, blob, FDT_MAX) : -1;
+	if (n < 0 || pmap_dma_write(&vm->mem, dtb, blob, (size_t)n)) {
+		free(blob);
+		snprintf(err, errlen, "internal: cannot build the device tree");
+		return -1;
+	}
+	free(blob);
+
+	if (vm->fw == FW_BUILTIN) {
+		sbi_setup_hart(vm->harts[0], kernel.entry, dtb);
+		return 0;
+	}
+	gpa_t entry = vm->fw == FW_FILE ? fw.entry : kernel.entry;
+	fill_rom(vm, kernel.entry);
+	for (unsigned i = 0; i < vm->nharts; i++) {
+		struct hart *h = vm->harts[i];
+		hart_reset(h, entry);
+		h->x[10] = i;
+		h->x[11] = dtb;
+		h->x[12] = VIRT_MROM_BASE;
+		h->state = HART_STARTED;
+	}
+	return 0;
+}
+
+struct umbra_vm *umbra_vm_create(const struct umbra_config *cfg, char *err, size_t errlen)
+{
+	if (!cfg->kernel) {
+		snprintf(err, errlen, "no kernel given (--kernel FILE)");
+		return NULL;
+	}
+	if (cfg->cpus < 1 || cfg->cpus > UMBRA_MAX_CPUS) {
+		snprintf(err, errlen, "--cpus: %u is out of range (1-%d)", cfg->cpus, UMBRA_MAX_CPUS);
+		return NULL;
+	}
+	if (cfg->ndrives > UMBRA_MAX_DRIVES) {
+		snprintf(err, errlen, "too many drives (at most %d)", UMBRA_MAX_DRIVES);
+		return NULL;
+	}
+	struct umbra_vm *vm = calloc(1, sizeof(*vm));
+	if (!vm) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	vm->cfg = *cfg;
+	vm->nharts = cfg->cpus;
+	vm->fw = !cfg->firmware || !strcmp(cfg->firmware, "builtin") ? FW_BUILTIN
+		 : !strcmp(cfg->firmware, "none") ? FW_NONE : FW_FILE;
+	int rc = pmap_init(&vm->mem, VIRT_RAM_BASE, cfg->mem_bytes);
+	if (rc) {
+		snprintf(err, errlen, "cannot reserve %llu bytes of guest RAM: %s",
+			 (unsigned long long)cfg->mem_bytes, strerror(-rc));
+		free(vm);
+		return NULL;
+	}
+	vm->start_ns = host_ns();
+	if (make_harts(vm) || make_devices(vm, err, errlen) || boot(vm, err, errlen)) {
+		if (!err[0])
+			snprintf(err, errlen, "out of memory");
+		umbra_vm_destroy(vm);
+		return NULL;
+	}
+	return vm;
+}
+
+void umbra_vm_destroy(struct umbra_vm *vm)
+{
+	if (!vm)
+		return;
+	for (unsigned i = 0; i < UMBRA_MAX_DRIVES; i++)
+		if (vm->blk[i])
+			virtio_blk_free(vm->blk[i]);
+	if (vm->rng)
+		virtio_rng_free(vm->rng);
+	if (vm->vcon)
+		virtio_console_free(vm->vcon);
+	if (vm->uart)
+		uart_free(vm->uart);
+	if (vm->syscon)
+		syscon_free(vm->syscon);
+	if (vm->plic)
+		plic_free(vm->plic);
+	for (unsigned i = 0; i < vm->nharts; i++)
+		free(vm->harts[i]);
+	pmap_destroy(&vm->mem);
+	free(vm);
+}
+
+uint64_t umbra_vm_instret(const struct umbra_vm *vm)
+{
+	return vm->retired;
+}
+
+/* --- running ------------------------------------------------------------- */
+
+/* Hands buffered console input to the UART. */
+static void feed_input(struct umbra_vm *vm)
+{
+	while (vm->in_len) {
+		size_t chunk = vm->in_len;
+		if (vm->in_head + chunk > sizeof(vm->inbuf))
+			chunk = sizeof(vm->inbuf) - vm->in_head;
+		size_t took = uart_receive(vm->uart, vm->inbuf + vm->in_head, chunk);
+		if (!took)
+			return;
+		vm->in_head = (vm->in_head + took) % sizeof(vm->inbuf);
+		vm->in_len -= took;
+	}
+}
+
+/* Ctrl-A x quits, Ctrl-A Ctrl-A sends one Ctrl-A (QEMU's convention). */
+static void take_input(struct umbra_vm *vm, const uint8_t *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = buf[i];
+		if (vm->escape) {
+			vm->escape = false;
+			if (ch == 'x') {
+				log_info("quit at the user's request (Ctrl-A x)");
+				vm_finish(vm, 0);
+				return;
+			}
+			if (ch != ESCAPE_CHAR)
+				continue;
+		} else if (ch == ESCAPE_CHAR) {
+			vm->escape = true;
+			continue;
+		}
+		if (vm->in_len < sizeof(vm->inbuf))
+			vm->inbuf[(vm->in_head + vm->in_len++) % sizeof(vm->inbuf)] = ch;
+	}
+}
+
+/* Waits up to timeout_ns for console input (0: just look); reads what came. */
+static void poll_input(struct umbra_vm *vm, int64_t timeout_ns)
+{
+	feed_input(vm);
+	int fd = vm->cfg.console_in;
+	bool can_read = fd >= 0 && !vm->input_eof && vm->in_len < sizeof(vm->inbuf) / 2;
+	struct pollfd p = {.fd = can_read ? fd : -1, .events = POLLIN};
+	struct timespec ts = {.tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000};
+	if (timeout_ns <= 0 && !can_read)
+		return;
+	if (ppoll(&p, 1, timeout_ns < 0 ? NULL : &ts, NULL) <= 0 || !(p.revents & (POLLIN | POLLHUP)))
+		return;
+	uint8_t buf[64];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	if (n > 0)
+		take_input(vm, buf, (size_t)n);
+	else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+		vm->input_eof = true;
+	feed_input(vm);
+}
+
+/* Every hart is waiting: sleep (or skip virtual time) until the next deadline. */
+static void idle(struct umbra_vm *vm, uint64_t deadline)
+{
+	if (vm->cfg.deterministic) {
+		if (deadline != UINT64_MAX) {
+			vm->det_skip += deadline - vm_now(vm);
+			return;
+		}
+		poll_input(vm, vm->input_eof || vm->cfg.console_in < 0 ? 0 : -1);
+		if (vm->input_eof || vm->cfg.console_in < 0) {
+			log_err("every hart waits for an interrupt that can never come; stopping");
+			vm_finish(vm, UMBRA_EXIT_ERROR);
+		}
+		return;
+	}
+	int64_t wait = -1;
+	if (deadline != UINT64_MAX) {
+		uint64_t now = vm_now(vm);
+		wait = deadline > now ? (int64_t)(deadline - now) * (1000000000 / VIRT_TIMEBASE_HZ) : 0;
+	}
+	if (wait < 0 && (vm->input_eof || vm->cfg.console_in < 0)) {
+		log_err("every hart waits for an interrupt that can never come; stopping");
+		vm_finish(vm, UMBRA_EXIT_ERROR);
+		return;
+	}
+	poll_input(vm, wait);
+	vm->last_poll_ns = host_ns();
+}
+
+int umbra_vm_run(struct umbra_vm *vm)
+{
+	while (!vm->done) {
+		bool busy = false;
+		for (unsigned i = 0; i < vm->nharts && !vm->done; i++) {
+			struct hart *h = vm->harts[i];
+			vm->retired += hart_run(h, SLICE);
+			if (h->state == HART_STARTED && !h->wfi)
+				busy = true;
+		}
+		uint64_t deadline = clint_update(&vm->clint);
+		if (vm->done)
+			break;
+		if (!busy) {
+			bool pending = false;
+			for (unsigned i = 0; i < vm->nharts; i++)
+				pending |= vm->harts[i]->state == HART_STARTED &&
+					   (vm->harts[i]->mip & vm->harts[i]->mie);
+			if (!pending)
+				idle(vm, deadline);
+			continue;
+		}
+		uint64_t now = host_ns();
+		if (now - vm->last_poll_ns >= INPUT_POLL_NS) {
+			vm->last_poll_ns = now;
+			poll_input(vm, 0);
+		}
+	}
+	ttyout_flush(&vm->sbi_out);
+	return vm->exit_status;
+}

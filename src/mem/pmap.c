@@ -1,0 +1,75 @@
+#include "mem/pmap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+int pmap_init(struct pmap *pm, gpa_t base, uint64_t size_bytes)
+{
+	memset(pm, 0, sizeof(*pm));
+	if (size_bytes == 0 || size_bytes % PAGE_SIZE)
+		return -EINVAL;
+	void *p = mmap(NULL, size_bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	pm->state = calloc(size_bytes >> PAGE_SHIFT, 1);
+	if (!pm->state) {
+		munmap(p, size_bytes);
+		return -ENOMEM;
+	}
+	pm->host = p;
+	pm->ram_base = base;
+	pm->ram_size = size_bytes;
+	return 0;
+}
+
+void pmap_destroy(struct pmap *pm)
+{
+	if (pm->host)
+		munmap(pm->host, pm->ram_size);
+	free(pm->state);
+	memset(pm, 0, sizeof(*pm));
+}
+
+static void touch_range(struct pmap *pm, gpa_t pa, size_t len)
+{
+	for (gpa_t p = pa & PAGE_MASK; p < pa + len; p += PAGE_SIZE)
+		pmap_touch(pm, p);
+}
+
+int pmap_dma_read(struct pmap *pm, gpa_t pa, void *buf, size_t len)
+{
+	if (!pmap_is_ram(pm, pa, len))
+		return -EFAULT;
+	memcpy(buf, pm->host + (pa - pm->ram_base), len);
+	return 0;
+}
+
+int pmap_dma_write(struct pmap *pm, gpa_t pa, const void *buf, size_t len)
+{
+	if (!pmap_is_ram(pm, pa, len))
+		return -EFAULT;
+	touch_range(pm, pa, len);
+	memcpy(pm->host + (pa - pm->ram_base), buf, len);
+	return 0;
+}
+
+int pmap_release(struct pmap *pm, gpa_t pa, uint64_t len)
+{
+	if ((pa | len) & (PAGE_SIZE - 1) || !pmap_is_ram(pm, pa, len))
+		return -EINVAL;
+	uint64_t off = pa - pm->ram_base;
+	if (madvise(pm->host + off, len, MADV_DONTNEED) != 0)
+		return -errno;
+	for (uint64_t p = 0; p < len; p += PAGE_SIZE) {
+		uint8_t *st = &pm->state[(off + p) >> PAGE_SHIFT];
+		if (*st == PAGE_PRESENT) {
+			*st = PAGE_UNTOUCHED;
+			pm->frames--;
+		}
+		if (pm->invalidate)
+			pm->invalidate(pm->invalidate_opaque, pa + p);
+	}
+	return 0;
+}

@@ -1,0 +1,67 @@
+/*
+ * pmap.h - the guest-physical memory map: guest RAM and its host backing.
+ *
+ * Contract: guest RAM is [ram_base, ram_base + ram_size).  It is reserved as
+ * one host mapping (MAP_NORESERVE), so a guest page gets a host frame only
+ * on first touch, and gives it back with madvise(MADV_DONTNEED) when
+ * released.  Every page has a state (pmap_page_state); the first touch of a
+ * page is charged to the VM's frame count (frames_bytes), which is what the
+ * host pool and the memory scheduler budget.
+ *
+ * The CPU reaches RAM through pmap_touch() in its TLB fill path and then
+ * through the host address it returns (the TLB caches the addend).  Devices
+ * reach RAM only through pmap_dma_read()/pmap_dma_write(), which check the
+ * whole range.  pmap_release() drops pages and calls the invalidate hook so
+ * that no TLB keeps a stale addend.  All calls happen on the VM's thread.
+ */
+#ifndef UMBRA_MEM_PMAP_H
+#define UMBRA_MEM_PMAP_H
+
+#include "base/base.h"
+
+enum pmap_page_state {
+	PAGE_UNTOUCHED = 0, /* no host frame yet: reads as zero */
+	PAGE_PRESENT = 1,   /* backed by a host frame */
+};
+
+struct pmap {
+	gpa_t ram_base;
+	uint64_t ram_size;
+	uint8_t *host;      /* host address of ram_base */
+	uint8_t *state;     /* one enum pmap_page_state per page */
+	uint64_t frames;    /* pages currently backed (first touch counted) */
+	/* Called when a page loses its backing (hook set by the machine). */
+	void (*invalidate)(void *opaque, gpa_t page);
+	void *invalidate_opaque;
+};
+
+/* Reserves `size_bytes` (a multiple of PAGE_SIZE) of RAM at `base`. */
+int pmap_init(struct pmap *pm, gpa_t base, uint64_t size_bytes) MUST_CHECK;
+void pmap_destroy(struct pmap *pm);
+
+static inline bool pmap_is_ram(const struct pmap *pm, gpa_t pa, uint64_t len)
+{
+	return pa >= pm->ram_base && pa - pm->ram_base < pm->ram_size &&
+	       pm->ram_size - (pa - pm->ram_base) >= len;
+}
+
+/* Host address of RAM page holding `pa` (which must be RAM); counts first touch. */
+static inline uint8_t *pmap_touch(struct pmap *pm, gpa_t pa)
+{
+	uint64_t off = pa - pm->ram_base;
+	uint8_t *st = &pm->state[off >> PAGE_SHIFT];
+	if (UNLIKELY(*st != PAGE_PRESENT)) {
+		*st = PAGE_PRESENT;
+		pm->frames++;
+	}
+	return pm->host + off;
+}
+
+/* Copy to/from guest RAM for devices and loaders; -EFAULT unless all of it is RAM. */
+int pmap_dma_read(struct pmap *pm, gpa_t pa, void *buf, size_t len) MUST_CHECK;
+int pmap_dma_write(struct pmap *pm, gpa_t pa, const void *buf, size_t len) MUST_CHECK;
+
+/* Gives the host frames of [pa, pa+len) back (page-aligned); they read as zero after. */
+int pmap_release(struct pmap *pm, gpa_t pa, uint64_t len) MUST_CHECK;
+
+#endif

@@ -1,0 +1,296 @@
+/*
+ * mmu.c - the guest page-table walker (Sv39, Sv48) and the TLB slow paths.
+ *
+ * A PTE, as the walker reads it (privileged spec, "Sv39"):
+ *
+ *   63  62..61 60..54   53......10  9..8 7 6 5 4 3 2 1 0
+ *   N   PBMT   reserved PPN         RSW  D A G U X W R V
+ *
+ * umbra implements neither Svnapot nor Svpbmt, so bits 63..54 must be zero.
+ * Hardware A/D updating (Svadu behaviour): the walker sets A on any access
+ * and D on a store, in guest memory, before the translation is used.  A
+ * page whose D bit is clear is entered in the TLB without its write tag, so
+ * the first store comes back here and sets D.
+ */
+#include "mmu/mmu.h"
+
+#include "cpu/hart.h"
+
+#define PTE_V (1u << 0)
+#define PTE_R (1u << 1)
+#define PTE_W (1u << 2)
+#define PTE_X (1u << 3)
+#define PTE_U (1u << 4)
+#define PTE_G (1u << 5)
+#define PTE_A (1u << 6)
+#define PTE_D (1u << 7)
+
+#define SATP_MODE_BARE 0
+#define SATP_MODE_SV39 8
+#define SATP_MODE_SV48 9
+
+/* Access rights bits used in the TLB fill, same positions as PTE R/W/X. */
+#define PERM_ALL (PTE_R | PTE_W | PTE_X)
+#define PERM_SUPER (1u << 8) /* the translation came from a superpage */
+
+static const uint64_t page_fault[] = {EXC_LOAD_PAGE, EXC_STORE_PAGE, EXC_INSN_PAGE};
+static const uint64_t access_fault[] = {EXC_LOAD_ACCESS, EXC_STORE_ACCESS, EXC_INSN_ACCESS};
+static const unsigned needed[] = {PTE_R, PTE_W, PTE_X};
+
+static unsigned data_priv(const struct hart *h)
+{
+	if (h->priv == PRV_M && (h->mstatus & MSTATUS_MPRV))
+		return (h->mstatus >> 11) & 3;
+	return h->priv;
+}
+
+/* Rights a leaf PTE grants to `priv`, given mstatus.SUM and MXR. */
+static unsigned leaf_perm(uint64_t pte, unsigned priv, uint64_t mstatus)
+{
+	unsigned perm = pte & PERM_ALL;
+	if (priv == PRV_U && !(pte & PTE_U))
+		return 0;
+	if (priv == PRV_S && (pte & PTE_U)) {
+		if (!(mstatus & MSTATUS_SUM))
+			return 0;
+		perm &= ~PTE_X; /* S-mode never executes user pages */
+	}
+	if ((mstatus & MSTATUS_MXR) && (perm & PTE_X))
+		perm |= PTE_R;
+	return perm;
+}
+
+/*
+ * Walks the page table for an access by `priv`.  Returns 0 with the guest
+ * physical address and the rights a TLB entry may cache (W only once D is
+ * set), or the exception cause.
+ */
+static int walk(struct hart *h, gva_t va, enum mmu_access acc, unsigned priv, gpa_t *pa,
+		unsigned *perm)
+{
+	uint64_t mode = h->satp >> 60;
+	if (priv == PRV_M || mode == SATP_MODE_BARE) {
+		*pa = va;
+		*perm = PERM_ALL;
+		return 0;
+	}
+	unsigned levels = mode == SATP_MODE_SV39 ? 3 : 4;
+	if (sext(va, 12 + 9 * levels) != (int64_t)va)
+		return page_fault[acc];
+	struct pmap *mem = h->env.mem;
+	gpa_t table = (h->satp & ((1ull << 44) - 1)) << PAGE_SHIFT;
+	for (int i = levels - 1; i >= 0; i--) {
+		gpa_t pte_pa = table + ((va >> (PAGE_SHIFT + 9 * i)) & 511) * 8;
+		if (!pmap_is_ram(mem, pte_pa, 8))
+			return access_fault[acc];
+		uint8_t *p = pmap_touch(mem, pte_pa);
+		uint64_t pte = ld_le(p, 8);
+		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte >> 54))
+			return page_fault[acc];
+		uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
+		if (!(pte & (PTE_R | PTE_X))) {
+			if (i == 0)
+				return page_fault[acc];
+			table = ppn << PAGE_SHIFT;
+			continue;
+		}
+		if (i > 0 && (ppn & ((1ull << (9 * i)) - 1)))
+			return page_fault[acc]; /* misaligned superpage */
+		unsigned rights = leaf_perm(pte, priv, h->mstatus);
+		if (!(rights & needed[acc]))
+			return page_fault[acc];
+		uint64_t want = PTE_A | (acc == ACC_WRITE ? PTE_D : 0);
+		if ((pte & want) != want) {
+			pte |= want;
+			st_le(p, pte, 8);
+		}
+		if (!(pte & PTE_D))
+			rights &= ~PTE_W;
+		*perm = rights | (i > 0 ? PERM_SUPER : 0);
+		*pa = (ppn << PAGE_SHIFT) + (va & ((1ull << (PAGE_SHIFT + 9 * i)) - 1));
+		return 0;
+	}
+	return page_fault[acc]; /* not reached */
+}
+
+int mmu_translate(struct hart *h, gva_t va, enum mmu_access acc, gpa_t *pa)
+{
+	unsigned perm;
+	unsigned priv = acc == ACC_FETCH ? h->priv : data_priv(h);
+	return walk(h, va, acc, priv, pa, &perm);
+}
+
+/* Caches a translation of a RAM page in table t. */
+static uint8_t *tlb_fill(struct hart *h, struct tlb *t, gva_t va, gpa_t pa, unsigned perm)
+{
+	struct tlb_entry *e = tlb_lookup(t, va);
+	gva_t page = va & PAGE_MASK;
+	uint8_t *host = pmap_touch(h->env.mem, pa & PAGE_MASK);
+	e->tag_r = (perm & PTE_R) ? page : TLB_INVALID;
+	e->tag_w = (perm & PTE_W) ? page : TLB_INVALID;
+	e->tag_x = (perm & PTE_X) ? page : TLB_INVALID;
+	e->addend = (uintptr_t)host - page;
+	if (perm & PERM_SUPER)
+		h->tlb_super = true;
+	return host + (va & ~PAGE_MASK);
+}
+
+/*
+ * Translates one page-contained data access.  Returns the host address for
+ * RAM, NULL with *mmio set for a device, or NULL with *mmio NULL after
+ * raising the exception.
+ */
+static uint8_t *data_access(struct hart *h, gva_t va, unsigned size, enum mmu_access acc,
+			    const struct mmio_region **mmio, gpa_t *pa_out)
+{
+	gpa_t pa = 0;
+	unsigned perm;
+	*mmio = NULL;
+	int exc = walk(h, va, acc, data_priv(h), &pa, &perm);
+	if (exc) {
+		hart_trap(h, exc, va);
+		return NULL;
+	}
+	*pa_out = pa;
+	if (pmap_is_ram(h->env.mem, pa, size))
+		return tlb_fill(h, h->tlb_data, va, pa, perm);
+	*mmio = bus_find(h->env.bus, pa, size);
+	if (!*mmio) {
+		hart_trap(h, access_fault[acc], va);
+		return NULL;
+	}
+	if (pa & (size - 1)) {
+		*mmio = NULL;
+		hart_trap(h, acc == ACC_READ ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED, va);
+	}
+	return NULL;
+}
+
+static bool crosses_page(gva_t va, unsigned size)
+{
+	return (va & ~PAGE_MASK) + size > PAGE_SIZE;
+}
+
+/* A RAM access that straddles two pages: both halves must translate to RAM. */
+static bool split_access(struct hart *h, gva_t va, unsigned size, enum mmu_access acc,
+			 uint8_t *bytes)
+{
+	unsigned first = PAGE_SIZE - (va & ~PAGE_MASK);
+	const struct mmio_region *mmio;
+	gpa_t pa;
+	uint8_t *lo = data_access(h, va, first, acc, &mmio, &pa);
+	if (!lo && !mmio)
+		return false;
+	uint8_t *hi = lo ? data_access(h, va + first, size - first, acc, &mmio, &pa) : NULL;
+	if (!lo || !hi) {
+		if (mmio) /* part of it is a device: refuse rather than tear */
+			hart_trap(h, acc == ACC_READ ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED, va);
+		return false;
+	}
+	if (acc == ACC_READ) {
+		memcpy(bytes, lo, first);
+		memcpy(bytes + first, hi, size - first);
+	} else {
+		memcpy(lo, bytes, first);
+		memcpy(hi, bytes + first, size - first);
+	}
+	return true;
+}
+
+bool mmu_load_slow(struct hart *h, gva_t va, unsigned size, uint64_t *val)
+{
+	if (crosses_page(va, size)) {
+		uint64_t v = 0;
+		if (!split_access(h, va, size, ACC_READ, (uint8_t *)&v))
+			return false;
+		*val = v;
+		return true;
+	}
+	const struct mmio_region *mmio;
+	gpa_t pa;
+	uint8_t *host = data_access(h, va, size, ACC_READ, &mmio, &pa);
+	if (host) {
+		*val = ld_le(host, size);
+		return true;
+	}
+	if (!mmio)
+		return false;
+	*val = bus_read(mmio, pa, size);
+	return true;
+}
+
+bool mmu_store_slow(struct hart *h, gva_t va, unsigned size, uint64_t val)
+{
+	if (crosses_page(va, size))
+		return split_access(h, va, size, ACC_WRITE, (uint8_t *)&val);
+	const struct mmio_region *mmio;
+	gpa_t pa;
+	uint8_t *host = data_access(h, va, size, ACC_WRITE, &mmio, &pa);
+	if (host) {
+		st_le(host, val, size);
+		return true;
+	}
+	if (!mmio)
+		return false;
+	bus_write(mmio, pa, val, size);
+	return true;
+}
+
+static void *atomic_ptr(struct hart *h, gva_t va, unsigned size, enum mmu_access acc)
+{
+	if (va & (size - 1)) {
+		hart_trap(h, acc == ACC_READ ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED, va);
+		return NULL;
+	}
+	struct tlb_entry *e = tlb_lookup(h->tlb_data, va);
+	uint64_t tag = acc == ACC_READ ? e->tag_r : e->tag_w;
+	if (LIKELY(tag == (va & PAGE_MASK)))
+		return (void *)(uintptr_t)(va + e->addend);
+	const struct mmio_region *mmio;
+	gpa_t pa;
+	uint8_t *host = data_access(h, va, size, acc, &mmio, &pa);
+	if (!host && mmio) /* no atomics on devices */
+		hart_trap(h, access_fault[acc], va);
+	return host;
+}
+
+void *mmu_amo_ptr(struct hart *h, gva_t va, unsigned size)
+{
+	return atomic_ptr(h, va, size, ACC_WRITE);
+}
+
+void *mmu_lr_ptr(struct hart *h, gva_t va, unsigned size)
+{
+	return atomic_ptr(h, va, size, ACC_READ);
+}
+
+static bool fetch_half(struct hart *h, gva_t va, uint16_t *half)
+{
+	gpa_t pa;
+	unsigned perm;
+	int exc = walk(h, va, ACC_FETCH, h->priv, &pa, &perm);
+	if (!exc && !pmap_is_ram(h->env.mem, pa, 2))
+		exc = EXC_INSN_ACCESS;
+	if (exc) {
+		hart_trap(h, exc, va);
+		return false;
+	}
+	uint8_t *host = tlb_fill(h, h->tlb_fetch, va, pa, perm);
+	*half = ld_le(host, 2);
+	return true;
+}
+
+bool mmu_fetch_slow(struct hart *h, gva_t pc, uint32_t *insn)
+{
+	uint16_t lo, hi;
+	if (!fetch_half(h, pc, &lo))
+		return false;
+	if ((lo & 3) != 3) {
+		*insn = lo;
+		return true;
+	}
+	if (!fetch_half(h, pc + 2, &hi))
+		return false;
+	*insn = lo | (uint32_t)hi << 16;
+	return true;
+}
