@@ -10,7 +10,8 @@
  *    detects tininess after rounding, as RISC-V does.  The operands pass
  *    through empty asm statements tied to the MXCSR accesses, so the
  *    compiler cannot hoist the arithmetic above the mode switch or sink it
- *    below the flag read.  Without SSE the same is done with <fenv.h>.
+ *    below the flag read.  Without SSE (or with -DFPU_PORTABLE) the same
+ *    is done with <fenv.h>.
  *
  *  - an exact software engine (integer significands, a sticky bit, one
  *    rounding step that knows all five modes) for RMM, which no host has.
@@ -25,7 +26,7 @@
 
 #include <math.h>
 
-#if defined(__x86_64__) && defined(__SSE2_MATH__)
+#if defined(__x86_64__) && defined(__SSE2_MATH__) && !defined(FPU_PORTABLE)
 #define FPU_HOST_SSE 1
 #else
 #include <fenv.h>
@@ -913,25 +914,30 @@ static int exec_opfp(struct hart *h, uint32_t insn)
 		wr_f(h, f, rd, (a & ~sb) | s, 0);
 		return 0;
 	}
-	case 0x05: /* FMIN, FMAX */
+	case 0x05: { /* FMIN, FMAX */
 		if (f3 > 1)
 			return -1;
-		wr_f(h, f, rd, fminmax(f, rd_f(h, f, rs1), rd_f(h, f, rs2), f3 == 1, &fl), fl);
+		uint64_t r = fminmax(f, rd_f(h, f, rs1), rd_f(h, f, rs2), f3 == 1, &fl);
+		wr_f(h, f, rd, r, fl);
 		return 0;
+	}
 	case 0x08: { /* FCVT.S.D (f7 0x20, rs2 1), FCVT.D.S (f7 0x21, rs2 0) */
 		const struct ffmt *from = f == &F64 ? &F32 : &F64;
 		if (rs2 != (f == &F64 ? 0u : 1u))
 			return -1;
 		if ((rm = eff_rm(h, f3)) < 0)
 			return -1;
-		wr_f(h, f, rd, sw_cvt(f, from, rd_f(h, from, rs1), (unsigned)rm, &fl), fl);
+		uint64_t r = sw_cvt(f, from, rd_f(h, from, rs1), (unsigned)rm, &fl);
+		wr_f(h, f, rd, r, fl);
 		return 0;
 	}
-	case 0x14: /* FLE, FLT, FEQ */
+	case 0x14: { /* FLE, FLT, FEQ */
 		if (f3 > 2)
 			return -1;
-		wr_x(h, rd, fcompare(f, rd_f(h, f, rs1), rd_f(h, f, rs2), f3, &fl), fl);
+		uint64_t r = fcompare(f, rd_f(h, f, rs1), rd_f(h, f, rs2), f3, &fl);
+		wr_x(h, rd, r, fl);
 		return 0;
+	}
 	case 0x18: { /* FCVT.{W,WU,L,LU}.fmt */
 		if (rs2 > 3)
 			return -1;
@@ -954,7 +960,8 @@ static int exec_opfp(struct hart *h, uint32_t insn)
 		case 2: neg = (int64_t)v < 0; mag = neg ? -v : v; break;
 		default: mag = v; break;
 		}
-		wr_f(h, f, rd, sw_from_int(f, mag, neg, (unsigned)rm, &fl), fl);
+		uint64_t r = sw_from_int(f, mag, neg, (unsigned)rm, &fl);
+		wr_f(h, f, rd, r, fl);
 		return 0;
 	}
 	case 0x1c: /* FMV.X.W/D (f3 0), FCLASS (f3 1) */

@@ -35,7 +35,9 @@ static void lose(struct ttyout *t, size_t n, int err)
 		t->head = 0;
 	}
 	t->dropped += n;
-	if (!t->warned)
+	if (!t->warned && err == EAGAIN)
+		log_warn("console output to fd %d is blocked; dropping output", t->fd);
+	else if (!t->warned)
 		log_warn("console output to fd %d: %s; dropping output", t->fd, strerror(err));
 	t->warned = true;
 }

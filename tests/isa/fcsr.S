@@ -26,7 +26,6 @@
     ld t1, FW_TVAL(gp); beqz t1, 3f; lwu t0, 0(t0); CHECK_R(t1, t0); 3:
 #define ILLEGAL(insn...) EXPECT_ILLEGAL; 2: insn; 1: CHECK_ILLEGAL
 
-#define MSTATUS_SD (1 << 63)
 
 TEST_BEGIN(fcsr)
     csrw fcsr, zero

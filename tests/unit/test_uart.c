@@ -1,8 +1,10 @@
 /* Host unit test of the NS16550A UART, driven through the bus as Linux's 8250 driver does. */
 #include "check.h"
+#include "dev/ttyout.h"
 #include "dev/uart.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -222,6 +224,42 @@ static void test_errors(struct check_ctx *c)
 	uart_free(a);
 }
 
+/* Output to a full non-blocking pipe waits in the ring, in order; beyond it, bytes are counted as lost. */
+static void test_ttyout(struct check_ctx *c)
+{
+	static struct ttyout t;
+	static uint8_t big[3 * 4096], back[3 * 4096];
+	int p[2];
+	CHECK(c, pipe2(p, O_NONBLOCK) == 0);
+	int cap = fcntl(p[1], F_SETPIPE_SZ, 4096);
+	CHECK(c, cap == 4096);
+	for (unsigned i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 13 + i / 251);
+	ttyout_init(&t, p[1]);
+	ttyout_write(&t, big, 4096 + 100);
+	CHECK(c, t.len == 100 && t.dropped == 0);
+	CHECK(c, !ttyout_flush(&t));
+	CHECK(c, read(p[0], back, 4096) == 4096);
+	ttyout_write(&t, big + 4096 + 100, 50);	/* queued behind the ring, not ahead of it */
+	CHECK(c, t.len == 0);
+	CHECK(c, read(p[0], back + 4096, 4096) == 150);
+	CHECK(c, memcmp(back, big, 4096 + 150) == 0);
+	/* pipe full and ring full: after a short stall the rest is dropped */
+	ttyout_write(&t, big, sizeof(big));
+	CHECK(c, t.len == TTYOUT_RING && t.dropped == sizeof(big) - 4096 - TTYOUT_RING);
+	CHECK(c, read(p[0], back, sizeof(back)) == 4096);
+	CHECK(c, ttyout_flush(&t) || read(p[0], back, sizeof(back)) > 0);
+	/* a closed reader is a hard error: everything pending is dropped, once reported */
+	close(p[0]);
+	signal(SIGPIPE, SIG_IGN);
+	ttyout_write(&t, big, 10);
+	CHECK(c, t.len == 0 && t.warned);
+	close(p[1]);
+	ttyout_init(&t, -1);
+	ttyout_write(&t, big, 10);
+	CHECK(c, ttyout_flush(&t) && t.dropped == 0);
+}
+
 int main(void)
 {
 	struct check_ctx c = { 0 };
@@ -231,5 +269,6 @@ int main(void)
 	test_rx(&c);
 	test_dlab_loopback(&c);
 	test_errors(&c);
+	test_ttyout(&c);
 	return check_done(&c, "test_uart");
 }

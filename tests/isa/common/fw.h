@@ -79,7 +79,13 @@
 #define CAUSE_FETCH_PAGE       12
 #define CAUSE_LOAD_PAGE        13
 #define CAUSE_STORE_PAGE       15
+#ifdef __ASSEMBLER__
 #define CAUSE_INTR             (1 << 63)
+#define MSTATUS_SD             (1 << 63)
+#else
+#define CAUSE_INTR             (1ULL << 63)
+#define MSTATUS_SD             (1ULL << 63)
+#endif
 
 #define FW_MAGIC 0x554d425241 /* a7 value of the "return to M-mode" ecall */
 

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: host unit tests, the ISA suite on umbra, and the
+# Linux boot test (which fetches Debian's kernel on first use).  Prints one
+# closing line "N passed, M failed" over the suites and fails if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+pass=0 fail=0
+run_suite() {
+	local name=$1; shift
+	echo "=== $name"
+	if "$@"; then
+		pass=$((pass + 1))
+	else
+		echo "=== $name FAILED"
+		fail=$((fail + 1))
+	fi
+}
+
+run_suite unit make --no-print-directory unit
+run_suite isa tests/isa/run.sh umbra
+run_suite linux tests/linux/boot-test.sh umbra
+
+echo "suites: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
