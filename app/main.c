@@ -34,6 +34,7 @@ static const char usage[] =
 	"  --drive file=F[,readonly=on]\n"
 	"                      a raw disk image as a virtio-blk device [-drive]\n"
 	"  --deterministic     time advances with retired instructions: runs are reproducible\n"
+	"  --interpreter       run the reference interpreter only (slower; for differential tests)\n"
 	"\n"
 	"The console is this terminal; Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
 	"Exit status: 0 when the guest powers off or passes, the guest's failure code when it\n"
@@ -113,6 +114,10 @@ static int parse_run(int argc, char **argv, struct umbra_config *c)
 		const char *a = argv[i];
 		if (is_opt(a, "--deterministic", NULL)) {
 			c->deterministic = true;
+			continue;
+		}
+		if (is_opt(a, "--interpreter", NULL)) {
+			c->interpreter = true;
 			continue;
 		}
 		if (is_opt(a, "-nographic", "--nographic"))

@@ -37,6 +37,7 @@ struct umbra_config {
 	struct umbra_drive drives[UMBRA_MAX_DRIVES];
 	unsigned ndrives;
 	bool deterministic;   /* time advances with retired instructions */
+	bool interpreter;     /* run the reference interpreter only (no decoded blocks) */
 	int console_in;       /* fd for guest console input, -1 for none */
 	int console_out;      /* fd for guest console output */
 };

@@ -8,13 +8,14 @@
 #include "cpu/csr.h"
 #include "cpu/fpu.h"
 #include "cpu/hart.h"
+#include "cpu/alu.h"
+#include "cpu/exec.h"
 #include "cpu/rvc.h"
 #include "mmu/mmu.h"
 
 #define RD(i) bits(i, 11, 7)
 #define RS1(i) bits(i, 19, 15)
 #define RS2(i) bits(i, 24, 20)
-#define F3(i) bits(i, 14, 12)
 #define F7(i) bits(i, 31, 25)
 
 static int64_t imm_i(uint32_t i) { return (int64_t)(int32_t)i >> 20; }
@@ -43,87 +44,6 @@ static bool fetch(struct hart *h, gva_t pc, uint32_t *insn)
 		return true;
 	}
 	return mmu_fetch_slow(h, pc, insn);
-}
-
-static uint64_t alu(uint32_t insn, uint64_t a, uint64_t b, bool imm)
-{
-	unsigned f3 = F3(insn);
-	bool alt = (insn >> 30) & 1;
-	switch (f3) {
-	case 0: return (!imm && alt) ? a - b : a + b;
-	case 1: return a << (b & 63);
-	case 2: return (int64_t)a < (int64_t)b;
-	case 3: return a < b;
-	case 4: return a ^ b;
-	case 5: return alt ? (uint64_t)((int64_t)a >> (b & 63)) : a >> (b & 63);
-	case 6: return a | b;
-	default: return a & b;
-	}
-}
-
-static uint64_t alu32(uint32_t insn, uint64_t a, uint64_t b, bool imm)
-{
-	uint32_t x = (uint32_t)a, y = (uint32_t)b;
-	bool alt = (insn >> 30) & 1;
-	switch (F3(insn)) {
-	case 0: return (uint64_t)(int32_t)((!imm && alt) ? x - y : x + y);
-	case 1: return (uint64_t)(int32_t)(x << (y & 31));
-	default: return (uint64_t)(alt ? (int32_t)x >> (y & 31) : (int32_t)(x >> (y & 31)));
-	}
-}
-
-static uint64_t muldiv(unsigned f3, uint64_t a, uint64_t b)
-{
-	int64_t sa = (int64_t)a, sb = (int64_t)b;
-	switch (f3) {
-	case 0: return a * b;
-	case 1: return (uint64_t)(((__int128)sa * sb) >> 64);
-	case 2: return (uint64_t)(((__int128)sa * (unsigned __int128)b) >> 64);
-	case 3: return (uint64_t)(((unsigned __int128)a * b) >> 64);
-	case 4:
-		if (b == 0)
-			return ~0ull;
-		if (sa == INT64_MIN && sb == -1)
-			return a;
-		return (uint64_t)(sa / sb);
-	case 5: return b ? a / b : ~0ull;
-	case 6:
-		if (b == 0)
-			return a;
-		if (sa == INT64_MIN && sb == -1)
-			return 0;
-		return (uint64_t)(sa % sb);
-	default: return b ? a % b : a;
-	}
-}
-
-static bool muldiv32(unsigned f3, uint64_t a, uint64_t b, uint64_t *r)
-{
-	int32_t sa = (int32_t)a, sb = (int32_t)b;
-	uint32_t ua = (uint32_t)a, ub = (uint32_t)b;
-	int32_t v;
-	switch (f3) {
-	case 0: v = (int32_t)(ua * ub); break;
-	case 4: v = ub == 0 ? -1 : (sa == INT32_MIN && sb == -1) ? sa : sa / sb; break;
-	case 5: v = (int32_t)(ub ? ua / ub : ~0u); break;
-	case 6: v = ub == 0 ? sa : (sa == INT32_MIN && sb == -1) ? 0 : sa % sb; break;
-	case 7: v = (int32_t)(ub ? ua % ub : ua); break;
-	default: return false;
-	}
-	*r = (uint64_t)(int64_t)v;
-	return true;
-}
-
-static bool branch_taken(unsigned f3, uint64_t a, uint64_t b)
-{
-	switch (f3) {
-	case 0: return a == b;
-	case 1: return a != b;
-	case 4: return (int64_t)a < (int64_t)b;
-	case 5: return (int64_t)a >= (int64_t)b;
-	case 6: return a < b;
-	default: return a >= b;
-	}
 }
 
 static uint64_t amo_op(unsigned f5, uint64_t old, uint64_t src, bool word)
@@ -302,7 +222,7 @@ static bool exec_fp_mem(struct hart *h, uint32_t insn, bool store)
 }
 
 /* Executes one instruction at h->pc; on success moves the pc on and retires it. */
-static void execute(struct hart *h, uint32_t insn)
+void hart_execute(struct hart *h, uint32_t insn)
 {
 	unsigned len = 4;
 	uint32_t orig = insn;
@@ -446,9 +366,20 @@ trapped:
 	x[0] = 0;
 }
 
-uint64_t hart_run(struct hart *h, uint64_t budget)
+uint64_t hart_run_interp(struct hart *h, uint64_t budget)
 {
 	uint64_t start = h->instret;
+	/* Count attempts, not retirements: a trap loop must still end the slice. */
+	for (uint64_t n = 0; n < budget && !h->stop; n++) {
+		uint32_t insn;
+		if (fetch(h, h->pc, &insn))
+			hart_execute(h, insn);
+	}
+	return h->instret - start;
+}
+
+uint64_t hart_run(struct hart *h, uint64_t budget)
+{
 	h->stop = false;
 	if (h->state != HART_STARTED)
 		return 0;
@@ -458,12 +389,7 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
 			return 0;
 		h->wfi = false;
 	}
-	/* Count attempts, not retirements: a trap loop must still end the slice. */
-	for (uint64_t n = 0; n < budget && !h->stop; n++) {
-		uint32_t insn;
-		if (fetch(h, h->pc, &insn))
-			execute(h, insn);
-	}
+	uint64_t n = h->bc ? hart_run_blocks(h, budget) : hart_run_interp(h, budget);
 	h->reservation = 0;
-	return h->instret - start;
+	return n;
 }

@@ -24,12 +24,13 @@
  */
 #include "cpu/fpu.h"
 
+#include <float.h>
 #include <math.h>
 
-#if defined(__x86_64__) && defined(__SSE2_MATH__) && !defined(FPU_PORTABLE)
-#define FPU_HOST_SSE 1
-#else
-#include <fenv.h>
+/* The RNE fast paths need IEEE single and double evaluated in their own
+ * precision, in the host's default environment. */
+#if FLT_EVAL_METHOD == 0 && !defined(FPU_SOFT_ONLY)
+#define FPU_HOST_FAST 1
 #endif
 
 /* fflags bits. */
@@ -587,166 +588,169 @@ static inline uint64_t bits_s(float s)
 	return v;
 }
 
-#ifdef FPU_HOST_SSE
+#ifdef FPU_HOST_FAST
 
-#define MX_FLAGS 0x3fu  /* IE DE ZE OE UE PE */
-#define MX_DAZ 0x40u
-#define MX_RC 0x6000u
-#define MX_FTZ 0x8000u
-#define MX_MASKS 0x1f80u /* all exceptions masked */
+/*
+ * RNE fast paths: the host computes the correctly rounded result and an
+ * exactness test in integer (or error-free floating-point) arithmetic
+ * gives NX.  They are taken only where no other flag can arise: finite
+ * operands and an exponent range whose results can neither overflow nor
+ * be tiny.  Everything else goes to the software engine.
+ */
 
-/* RNE, RTZ, RDN, RUP as MXCSR.RC values. */
-static const unsigned mx_rc[4] = { 0x0000, 0x6000, 0x2000, 0x4000 };
-
-static inline unsigned mx_read(void)
+static inline bool fast_add(const struct ffmt *f, uint64_t a, uint64_t b, uint64_t *res, unsigned *fl)
 {
-	unsigned v;
-	__asm__ volatile("stmxcsr %0" : "=m"(v));
-	return v;
+	/* Below the top binade: no overflow, here or in TwoSum.  Tiny sums
+	 * are exact, so no underflow either. */
+	unsigned lim = f_emask(f) - 2;
+	if (f_expof(f, a) > lim || f_expof(f, b) > lim)
+		return false;
+	bool inexact;
+	if (f == &F64) {
+		double x = d_of(a), y = d_of(b), s = x + y, bb = s - x;
+		inexact = (x - (s - bb)) + (y - bb) != 0; /* TwoSum */
+		*res = bits_d(s);
+	} else {
+		float x = s_of(a), y = s_of(b), s = x + y, bb = s - x;
+		inexact = (x - (s - bb)) + (y - bb) != 0;
+		*res = bits_s(s);
+	}
+	if (inexact)
+		*fl |= FF_NX;
+	return true;
 }
 
-static inline void mx_write(unsigned v)
+/* Is the unbiased exponent e of a normal result safely inside the range
+ * (no overflow, not tiny) when the result lies in [2^(e-1), 2^(e+2))? */
+static inline bool safe_exp(const struct ffmt *f, int e)
 {
-	__asm__ volatile("ldmxcsr %0" : : "m"(v));
+	return e - 1 >= 1 - f->bias && e + 2 <= f->bias;
 }
 
-static inline unsigned mx_to_ff(unsigned x)
+static inline bool fast_mul(const struct ffmt *f, uint64_t a, uint64_t b, uint64_t *res, unsigned *fl)
 {
-	return ((x & 0x01) ? FF_NV : 0) | ((x & 0x04) ? FF_DZ : 0) | ((x & 0x08) ? FF_OF : 0) |
-	       ((x & 0x10) ? FF_UF : 0) | ((x & 0x20) ? FF_NX : 0);
+	unsigned ea = f_expof(f, a), eb = f_expof(f, b), emax = f_emask(f);
+	if (ea == 0 || eb == 0 || ea == emax || eb == emax)
+		return false;
+	if (!safe_exp(f, (int)(ea + eb) - 2 * f->bias))
+		return false;
+	uint64_t sa = (a & f_fracmask(f)) | (1ull << (f->p - 1)), sb = (b & f_fracmask(f)) | (1ull << (f->p - 1));
+	u128 prod = (u128)sa * sb;
+	unsigned drop = (unsigned)msb128(prod) - (f->p - 1);
+	if (prod & (((u128)1 << drop) - 1))
+		*fl |= FF_NX;
+	*res = f == &F64 ? bits_d(d_of(a) * d_of(b)) : bits_s(s_of(a) * s_of(b));
+	return true;
 }
 
-/* Enters rounding mode rm with clear flags; returns the state to restore. */
-static inline unsigned host_enter(unsigned rm)
+static inline bool fast_div(const struct ffmt *f, uint64_t a, uint64_t b, uint64_t *res, unsigned *fl)
 {
-	unsigned saved = mx_read();
-	unsigned want = (saved & ~(MX_FLAGS | MX_DAZ | MX_RC | MX_FTZ)) | MX_MASKS | mx_rc[rm];
-	if (saved != want)
-		mx_write(want);
-	return saved & ~MX_FLAGS;
+	unsigned ea = f_expof(f, a), eb = f_expof(f, b), emax = f_emask(f);
+	if (ea == 0 || eb == 0 || ea == emax || eb == emax)
+		return false;
+	if (!safe_exp(f, (int)ea - (int)eb))
+		return false;
+	uint64_t r = f == &F64 ? bits_d(d_of(a) / d_of(b)) : bits_s(s_of(a) / s_of(b));
+	/* Exact iff r * b == a: compare the integer significands. */
+	uint64_t sa = (a & f_fracmask(f)) | (1ull << (f->p - 1)), sb = (b & f_fracmask(f)) | (1ull << (f->p - 1));
+	uint64_t sr = (r & f_fracmask(f)) | (1ull << (f->p - 1));
+	int s = (int)ea - (int)f_expof(f, r) - (int)eb + f->bias + (int)(f->p - 1);
+	if ((u128)sr * sb != (u128)sa << s)
+		*fl |= FF_NX;
+	*res = r;
+	return true;
 }
 
-/* Returns the flags raised since host_enter() and restores the host state. */
-static inline unsigned host_leave(unsigned restore)
+/*
+ * a*b + c for normal a, b, c.  The exact value V has its lowest set bit at
+ * min(lp, lc) (lp, lc: those of a*b and c) when lp != lc, and above it when
+ * they are equal.  If V's lowest bit is not below r's last place, V fits in
+ * r's 53 (24) bits and r is exact; if it is, V is not representable.
+ */
+static inline bool fast_fma(const struct ffmt *f, uint64_t a, uint64_t b, uint64_t c, uint64_t *res, unsigned *fl)
 {
-	unsigned now = mx_read();
-	if (now != restore)
-		mx_write(restore);
-	return mx_to_ff(now);
+	unsigned ea = f_expof(f, a), eb = f_expof(f, b), ec = f_expof(f, c), emax = f_emask(f);
+	if (ea == 0 || eb == 0 || ec == 0 || ea == emax || eb == emax || ec == emax)
+		return false;
+	uint64_t r = f == &F64 ? bits_d(fma(d_of(a), d_of(b), d_of(c))) : bits_s(fmaf(s_of(a), s_of(b), s_of(c)));
+	unsigned er = f_expof(f, r);
+	if (er < 2 || er == emax)
+		return false; /* possibly tiny, zero or overflowed */
+	const uint64_t hidden = 1ull << (f->p - 1);
+	int lp = (int)(ea + eb) + __builtin_ctzll((a & f_fracmask(f)) | hidden) +
+		 __builtin_ctzll((b & f_fracmask(f)) | hidden) - f->bias - (int)(f->p - 1);
+	int lc = (int)ec + __builtin_ctzll((c & f_fracmask(f)) | hidden);
+	int lr = (int)er; /* all three offset by bias + p - 1 */
+	int low = lp < lc ? lp : lc;
+	if (low < lr) {
+		if (lp == lc)
+			return false;
+		*fl |= FF_NX;
+	}
+	*res = r;
+	return true;
 }
 
-/* Keep the compiler from moving arithmetic across the MXCSR accesses. */
-#define PIN(v) __asm__ volatile("" : "+x"(v))
-
-static inline double host_sqrt_d(double a)
+/*
+ * Square root of a positive finite nonzero value in any rounding mode: the
+ * host's RNE root r, then the sign of a - r*r, computed exactly, says on
+ * which side of r the exact root lies (it is never halfway, so RMM is RNE).
+ * The result is always normal.
+ */
+static uint64_t host_sqrt(const struct ffmt *f, uint64_t a, unsigned rm, unsigned *fl)
 {
-	double r;
-	__asm__("sqrtsd %1, %0" : "=x"(r) : "x"(a));
+	uint64_t r = f == &F64 ? bits_d(sqrt(d_of(a))) : bits_s(sqrtf(s_of(a)));
+	struct unp x = unpack(f, a);
+	uint64_t sr = (r & f_fracmask(f)) | (1ull << (f->p - 1));
+	int s = x.e - 2 * ((int)f_expof(f, r) - f->bias) + (int)(f->p - 1);
+	u128 rr = (u128)sr * sr, aa = (u128)x.sig << s;
+	if (rr == aa)
+		return r;
+	*fl |= FF_NX;
+	if ((rm == RM_RTZ || rm == RM_RDN) && rr > aa)
+		return r - 1;
+	if (rm == RM_RUP && rr < aa)
+		return r + 1;
 	return r;
 }
 
-static inline float host_sqrt_s(float a)
-{
-	float r;
-	__asm__("sqrtss %1, %0" : "=x"(r) : "x"(a));
-	return r;
-}
-
-#else /* portable <fenv.h> version */
-
-static const int fe_rc[4] = { FE_TONEAREST, FE_TOWARDZERO, FE_DOWNWARD, FE_UPWARD };
-
-static inline unsigned host_enter(unsigned rm)
-{
-	int saved = fegetround();
-	feclearexcept(FE_ALL_EXCEPT);
-	fesetround(fe_rc[rm]);
-	return (unsigned)saved;
-}
-
-static inline unsigned host_leave(unsigned restore)
-{
-	int x = fetestexcept(FE_ALL_EXCEPT);
-	fesetround((int)restore);
-	feclearexcept(FE_ALL_EXCEPT);
-	return ((x & FE_INVALID) ? FF_NV : 0) | ((x & FE_DIVBYZERO) ? FF_DZ : 0) |
-	       ((x & FE_OVERFLOW) ? FF_OF : 0) | ((x & FE_UNDERFLOW) ? FF_UF : 0) |
-	       ((x & FE_INEXACT) ? FF_NX : 0);
-}
-
-/* Volatile round trips order the arithmetic between the fenv calls. */
-#define PIN(v)                                                                                                 \
-	do {                                                                                                   \
-		volatile __typeof__(v) pin_ = (v);                                                             \
-		(v) = pin_;                                                                                    \
-	} while (0)
-
-static inline double host_sqrt_d(double a)
-{
-	return sqrt(a);
-}
-
-static inline float host_sqrt_s(float a)
-{
-	return sqrtf(a);
-}
-
-#endif
-
-static uint64_t host_d(enum hop op, uint64_t xa, uint64_t xb, uint64_t xc, unsigned rm, unsigned *fl)
-{
-	double a = d_of(xa), b = d_of(xb), c = d_of(xc), r;
-	unsigned restore = host_enter(rm);
-	PIN(a);
-	PIN(b);
-	PIN(c);
-	switch (op) {
-	case H_ADD: r = a + b; break;
-	case H_SUB: r = a - b; break;
-	case H_MUL: r = a * b; break;
-	case H_DIV: r = a / b; break;
-	case H_SQRT: r = host_sqrt_d(a); break;
-	default: r = fma(a, b, c); break;
-	}
-	PIN(r);
-	*fl |= host_leave(restore);
-	uint64_t x = bits_d(r);
-	return f_isnan(&F64, x) ? f_canon(&F64) : x;
-}
-
-static uint64_t host_s(enum hop op, uint64_t xa, uint64_t xb, uint64_t xc, unsigned rm, unsigned *fl)
-{
-	float a = s_of(xa), b = s_of(xb), c = s_of(xc), r;
-	unsigned restore = host_enter(rm);
-	PIN(a);
-	PIN(b);
-	PIN(c);
-	switch (op) {
-	case H_ADD: r = a + b; break;
-	case H_SUB: r = a - b; break;
-	case H_MUL: r = a * b; break;
-	case H_DIV: r = a / b; break;
-	case H_SQRT: r = host_sqrt_s(a); break;
-	default: r = fmaf(a, b, c); break;
-	}
-	PIN(r);
-	*fl |= host_leave(restore);
-	uint64_t x = bits_s(r);
-	return f_isnan(&F32, x) ? f_canon(&F32) : x;
-}
+#endif /* FPU_HOST_FAST */
 
 /* One arithmetic operation on raw format-f bit patterns, rm in 0..4. */
-static uint64_t arith(const struct ffmt *f, enum hop op, uint64_t a, uint64_t b, uint64_t c, unsigned rm,
-		      unsigned *fl)
+static inline __attribute__((always_inline)) uint64_t arith(const struct ffmt *f, enum hop op, uint64_t a,
+							    uint64_t b, uint64_t c, unsigned rm, unsigned *fl)
 {
-	if (op == H_FMA && !f_isnan(f, a) && !f_isnan(f, b) &&
-	    ((f_isinf(f, a) && f_iszero(f, b)) || (f_iszero(f, a) && f_isinf(f, b)))) {
-		/* inf * 0 + qNaN is invalid on RISC-V; x86 may not say so. */
-		*fl |= FF_NV;
-		return f_canon(f);
+#ifdef FPU_HOST_FAST
+	uint64_t r;
+	if (rm == RM_RNE) {
+		switch (op) {
+		case H_ADD:
+			if (fast_add(f, a, b, &r, fl))
+				return r;
+			break;
+		case H_SUB:
+			if (fast_add(f, a, b ^ f_signbit(f), &r, fl))
+				return r;
+			break;
+		case H_MUL:
+			if (fast_mul(f, a, b, &r, fl))
+				return r;
+			break;
+		case H_DIV:
+			if (fast_div(f, a, b, &r, fl))
+				return r;
+			break;
+		case H_FMA:
+			if (fast_fma(f, a, b, c, &r, fl))
+				return r;
+			break;
+		default:
+			break;
+		}
 	}
-	if (rm != RM_RMM)
-		return f == &F64 ? host_d(op, a, b, c, rm, fl) : host_s(op, a, b, c, rm, fl);
+	if (op == H_SQRT && !f_sign(f, a) && f_expof(f, a) != f_emask(f) && !f_iszero(f, a))
+		return host_sqrt(f, a, rm, fl);
+#endif
 	switch (op) {
 	case H_ADD: return sw_add(f, a, b, rm, fl);
 	case H_SUB: return sw_add(f, a, b ^ f_signbit(f), rm, fl);
@@ -755,6 +759,16 @@ static uint64_t arith(const struct ffmt *f, enum hop op, uint64_t a, uint64_t b,
 	case H_SQRT: return sw_sqrt(f, a, rm, fl);
 	default: return sw_fma(f, a, b, c, rm, fl);
 	}
+}
+
+static uint64_t arith_s(enum hop op, uint64_t a, uint64_t b, uint64_t c, unsigned rm, unsigned *fl)
+{
+	return arith(&F32, op, a, b, c, rm, fl);
+}
+
+static uint64_t arith_d(enum hop op, uint64_t a, uint64_t b, uint64_t c, unsigned rm, unsigned *fl)
+{
+	return arith(&F64, op, a, b, c, rm, fl);
 }
 
 /* ------------------------------------------------------------------ */
@@ -875,7 +889,7 @@ static int exec_fma(struct hart *h, uint32_t insn)
 	if (opc == OPC_MSUB || opc == OPC_NMADD)
 		c ^= f_signbit(f);
 	unsigned fl = 0;
-	uint64_t r = arith(f, H_FMA, a, b, c, (unsigned)rm, &fl);
+	uint64_t r = (f == &F64 ? arith_d : arith_s)(H_FMA, a, b, c, (unsigned)rm, &fl);
 	wr_f(h, f, rd, r, fl);
 	return 0;
 }
@@ -902,7 +916,7 @@ static int exec_opfp(struct hart *h, uint32_t insn)
 		if ((rm = eff_rm(h, f3)) < 0)
 			return -1;
 		enum hop op = (f7 >> 2) == 0x0b ? H_SQRT : ops[f7 >> 2];
-		uint64_t r = arith(f, op, rd_f(h, f, rs1), rd_f(h, f, rs2), 0, (unsigned)rm, &fl);
+		uint64_t r = (f == &F64 ? arith_d : arith_s)(op, rd_f(h, f, rs1), rd_f(h, f, rs2), 0, (unsigned)rm, &fl);
 		wr_f(h, f, rd, r, fl);
 		return 0;
 	}

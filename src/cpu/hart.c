@@ -145,3 +145,14 @@ bool hart_check_irq(struct hart *h)
 	}
 	return false;
 }
+
+void hart_tlb_protect(struct hart *h, uintptr_t host_page)
+{
+	for (unsigned v = 0; v < NVIEWS; v++)
+		for (unsigned c = 0; c < TLB_NCTX; c++)
+			for (unsigned i = 0; i < TLB_SIZE; i++) {
+				struct tlb_entry *e = &h->tlb[v][c].e[i];
+				if (e->tag_w != TLB_INVALID && e->tag_w + e->addend == host_page)
+					e->tag_w = TLB_INVALID;
+			}
+}

@@ -97,8 +97,10 @@ struct hart_env {
 /* Hart power state, numbered as SBI HSM reports it. */
 enum hart_state { HART_STARTED = 0, HART_STOPPED = 1, HART_START_PENDING = 2, HART_SUSPENDED = 4 };
 
+struct bcache;
+
 struct hart {
-	uint64_t x[32];
+	uint64_t x[33]; /* x[32] absorbs the writes to x0 of decoded code */
 	uint64_t pc;
 	uint64_t f[32];
 	unsigned priv;
@@ -130,6 +132,9 @@ struct hart {
 	bool stop;           /* leave the run loop at the next instruction */
 	uint64_t cycle_base, instret_base; /* for writable mcycle/minstret */
 
+	struct bcache *bc; /* decoded blocks; NULL: the reference interpreter alone */
+	uint64_t bc_gen;   /* bumped whenever bc is flushed */
+
 	struct hart_env env;
 	struct tlb tlb[NVIEWS][TLB_NCTX];
 };
@@ -140,6 +145,13 @@ void hart_reset(struct hart *h, uint64_t pc);
 /* Runs up to `budget` instructions; returns how many retired.  Returns early
  * when h->stop is set, on WFI with nothing pending, or when the hart stops. */
 uint64_t hart_run(struct hart *h, uint64_t budget);
+
+/* Decoded code: use the block engine (allocates its cache), drop all blocks. */
+int hart_enable_blocks(struct hart *h) MUST_CHECK;
+void hart_code_flush(struct hart *h);
+/* Removes write access to the host page `host_page` from every TLB entry. */
+void hart_tlb_protect(struct hart *h, uintptr_t host_page);
+void hart_destroy(struct hart *h);
 
 /* Raises a synchronous exception: sets up the trap and the new pc. */
 void hart_trap(struct hart *h, uint64_t cause, uint64_t tval);

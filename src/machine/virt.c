@@ -254,6 +254,25 @@ bus_full:
 	return -1;
 }
 
+/* A page became code: no TLB may keep write access to it. */
+static void code_marked(void *opaque, gpa_t page)
+{
+	struct umbra_vm *vm = opaque;
+	uintptr_t host = (uintptr_t)vm->mem.host + (page - vm->mem.ram_base);
+	for (unsigned i = 0; i < vm->nharts; i++)
+		hart_tlb_protect(vm->harts[i], host);
+}
+
+/* Something writes a code page: drop all decoded code of the VM. */
+static void code_written(void *opaque, gpa_t page)
+{
+	struct umbra_vm *vm = opaque;
+	(void)page;
+	for (unsigned i = 0; i < vm->nharts; i++)
+		hart_code_flush(vm->harts[i]);
+	pmap_clear_code(&vm->mem);
+}
+
 static int make_harts(struct umbra_vm *vm)
 {
 	struct hart_env env = {.mem = &vm->mem, .bus = &vm->bus, .opaque = vm, .mtime = vm_now,
@@ -263,7 +282,12 @@ static int make_harts(struct umbra_vm *vm)
 		if (posix_memalign((void **)&vm->harts[i], 4096, sizeof(struct hart)))
 			return -ENOMEM;
 		hart_init(vm->harts[i], i, &env);
+		if (!vm->cfg.interpreter && hart_enable_blocks(vm->harts[i]))
+			return -ENOMEM;
 	}
+	vm->mem.code_marked = code_marked;
+	vm->mem.code_written = code_written;
+	vm->mem.code_opaque = vm;
 	vm->sbi = (struct sbi){.harts = vm->harts, .nharts = vm->nharts, .opaque = vm,
 			       .ops = {.set_timer = sbi_set_timer, .console_write = sbi_console_write,
 				       .console_read = sbi_console_read, .reset = sbi_reset}};
@@ -411,8 +435,11 @@ void umbra_vm_destroy(struct umbra_vm *vm)
 		syscon_free(vm->syscon);
 	if (vm->plic)
 		plic_free(vm->plic);
-	for (unsigned i = 0; i < vm->nharts; i++)
+	for (unsigned i = 0; i < vm->nharts; i++) {
+		if (vm->harts[i])
+			hart_destroy(vm->harts[i]);
 		free(vm->harts[i]);
+	}
 	pmap_destroy(&vm->mem);
 	free(vm);
 }

@@ -14,7 +14,10 @@ int pmap_init(struct pmap *pm, gpa_t base, uint64_t size_bytes)
 	if (p == MAP_FAILED)
 		return -errno;
 	pm->state = calloc(size_bytes >> PAGE_SHIFT, 1);
-	if (!pm->state) {
+	pm->code = calloc(size_bytes >> PAGE_SHIFT, 1);
+	if (!pm->state || !pm->code) {
+		free(pm->state);
+		free(pm->code);
 		munmap(p, size_bytes);
 		return -ENOMEM;
 	}
@@ -29,13 +32,54 @@ void pmap_destroy(struct pmap *pm)
 	if (pm->host)
 		munmap(pm->host, pm->ram_size);
 	free(pm->state);
+	free(pm->code);
+	free(pm->code_list);
 	memset(pm, 0, sizeof(*pm));
 }
 
-static void touch_range(struct pmap *pm, gpa_t pa, size_t len)
+/* Before a device or the hypervisor writes [pa, pa+len): first touch, and drop decoded code. */
+static void prepare_write(struct pmap *pm, gpa_t pa, size_t len)
 {
-	for (gpa_t p = pa & PAGE_MASK; p < pa + len; p += PAGE_SIZE)
+	for (gpa_t p = pa & PAGE_MASK; p < pa + len; p += PAGE_SIZE) {
 		pmap_touch(pm, p);
+		if (pmap_is_code(pm, p))
+			pmap_code_written(pm, p);
+	}
+}
+
+bool pmap_mark_code(struct pmap *pm, gpa_t pa)
+{
+	uint8_t *c = &pm->code[(pa - pm->ram_base) >> PAGE_SHIFT];
+	if (*c)
+		return true;
+	if (pm->code_n == pm->code_cap) {
+		size_t cap = pm->code_cap ? 2 * pm->code_cap : 256;
+		gpa_t *l = realloc(pm->code_list, cap * sizeof(*l));
+		if (!l)
+			return false;
+		pm->code_list = l;
+		pm->code_cap = cap;
+	}
+	*c = 1;
+	pm->code_list[pm->code_n++] = pa & PAGE_MASK;
+	if (pm->code_marked)
+		pm->code_marked(pm->code_opaque, pa & PAGE_MASK);
+	return true;
+}
+
+void pmap_code_written(struct pmap *pm, gpa_t pa)
+{
+	if (pm->code_written)
+		pm->code_written(pm->code_opaque, pa & PAGE_MASK);
+	else
+		pmap_clear_code(pm);
+}
+
+void pmap_clear_code(struct pmap *pm)
+{
+	for (size_t i = 0; i < pm->code_n; i++)
+		pm->code[(pm->code_list[i] - pm->ram_base) >> PAGE_SHIFT] = 0;
+	pm->code_n = 0;
 }
 
 int pmap_dma_read(struct pmap *pm, gpa_t pa, void *buf, size_t len)
@@ -50,7 +94,7 @@ int pmap_dma_write(struct pmap *pm, gpa_t pa, const void *buf, size_t len)
 {
 	if (!pmap_is_ram(pm, pa, len))
 		return -EFAULT;
-	touch_range(pm, pa, len);
+	prepare_write(pm, pa, len);
 	memcpy(pm->host + (pa - pm->ram_base), buf, len);
 	return 0;
 }
@@ -60,6 +104,9 @@ int pmap_release(struct pmap *pm, gpa_t pa, uint64_t len)
 	if ((pa | len) & (PAGE_SIZE - 1) || !pmap_is_ram(pm, pa, len))
 		return -EINVAL;
 	uint64_t off = pa - pm->ram_base;
+	for (uint64_t p = 0; p < len; p += PAGE_SIZE)
+		if (pmap_is_code(pm, pa + p))
+			pmap_code_written(pm, pa + p);
 	if (madvise(pm->host + off, len, MADV_DONTNEED) != 0)
 		return -errno;
 	for (uint64_t p = 0; p < len; p += PAGE_SIZE) {

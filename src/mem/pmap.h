@@ -33,6 +33,21 @@ struct pmap {
 	/* Called when a page loses its backing (hook set by the machine). */
 	void (*invalidate)(void *opaque, gpa_t page);
 	void *invalidate_opaque;
+
+	/*
+	 * Decoded-code tracking.  code[] marks the pages that some hart has
+	 * decoded instructions from; such pages are never writable through a
+	 * TLB, so every write to them comes to pmap_code_written(), which asks
+	 * the machine (code_hook) to drop all decoded code.  code_marked is
+	 * called when a page becomes code, so that TLBs stop caching write
+	 * access to it.
+	 */
+	uint8_t *code;
+	gpa_t *code_list;
+	size_t code_n, code_cap;
+	void (*code_marked)(void *opaque, gpa_t page);
+	void (*code_written)(void *opaque, gpa_t page);
+	void *code_opaque;
 };
 
 /* Reserves `size_bytes` (a multiple of PAGE_SIZE) of RAM at `base`. */
@@ -56,6 +71,18 @@ static inline uint8_t *pmap_touch(struct pmap *pm, gpa_t pa)
 	}
 	return pm->host + off;
 }
+
+static inline bool pmap_is_code(const struct pmap *pm, gpa_t pa)
+{
+	return pm->code[(pa - pm->ram_base) >> PAGE_SHIFT];
+}
+
+/* Marks the RAM page holding pa as holding decoded code; false if it cannot. */
+bool pmap_mark_code(struct pmap *pm, gpa_t pa) MUST_CHECK;
+/* A write is about to modify the code page holding pa. */
+void pmap_code_written(struct pmap *pm, gpa_t pa);
+/* Forgets every code mark (after the machine dropped all decoded code). */
+void pmap_clear_code(struct pmap *pm);
 
 /* Copy to/from guest RAM for devices and loaders; -EFAULT unless all of it is RAM. */
 int pmap_dma_read(struct pmap *pm, gpa_t pa, void *buf, size_t len) MUST_CHECK;

@@ -126,6 +126,8 @@ static uint8_t *tlb_fill(struct hart *h, struct tlb *t, gva_t va, gpa_t pa, unsi
 	struct tlb_entry *e = tlb_lookup(t, va);
 	gva_t page = va & PAGE_MASK;
 	uint8_t *host = pmap_touch(h->env.mem, pa & PAGE_MASK);
+	if (pmap_is_code(h->env.mem, pa))
+		perm &= ~PTE_W; /* writes to decoded code must come to the slow path */
 	e->tag_r = (perm & PTE_R) ? page : TLB_INVALID;
 	e->tag_w = (perm & PTE_W) ? page : TLB_INVALID;
 	e->tag_x = (perm & PTE_X) ? page : TLB_INVALID;
@@ -152,8 +154,11 @@ static uint8_t *data_access(struct hart *h, gva_t va, unsigned size, enum mmu_ac
 		return NULL;
 	}
 	*pa_out = pa;
-	if (pmap_is_ram(h->env.mem, pa, size))
+	if (pmap_is_ram(h->env.mem, pa, size)) {
+		if (acc == ACC_WRITE && pmap_is_code(h->env.mem, pa))
+			pmap_code_written(h->env.mem, pa);
 		return tlb_fill(h, h->tlb_data, va, pa, perm);
+	}
 	*mmio = bus_find(h->env.bus, pa, size);
 	if (!*mmio) {
 		hart_trap(h, access_fault[acc], va);

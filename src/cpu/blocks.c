@@ -1,0 +1,440 @@
+/*
+ * blocks.c - the block engine: guest code is decoded once into blocks of
+ * pre-decoded operations and run by direct threading (computed goto).
+ *
+ * A block starts at some guest instruction and runs to the first control
+ * transfer, system instruction, BLOCK_MAX instructions or the end of the
+ * page, whichever comes first; it never spans pages, so the fetch TLB check
+ * done before entering it covers all of its instructions.  Blocks are keyed
+ * by the host address of their first instruction, i.e. by guest physical
+ * memory, so every virtual alias and every view shares them.
+ *
+ * Coherence: a page that blocks were decoded from is marked as code in the
+ * physical map and never gets a TLB write tag; the first write to it (from
+ * any hart, a device or the hypervisor) drops every decoded block of the VM
+ * (pmap_code_written).  fence.i therefore needs to do nothing.
+ *
+ * Instructions off the fast path (CSRs, system, FP, AMOs, fences) become a
+ * FALLBACK operation that calls the reference interpreter, hart_execute().
+ */
+#include <stdlib.h>
+
+#include "cpu/alu.h"
+#include "cpu/exec.h"
+#include "cpu/rvc.h"
+#include "mmu/mmu.h"
+
+#define BLOCK_MAX 64
+#define BC_TABLE_BITS 14
+#define BC_MAX_OPS (1u << 18)
+#define BC_MAX_BLOCKS (1u << 16)
+
+enum op_kind {
+	K_ADD, K_SUB, K_SLL, K_SLT, K_SLTU, K_XOR, K_SRL, K_SRA, K_OR, K_AND,
+	K_ADDI, K_SLTI, K_SLTIU, K_XORI, K_ORI, K_ANDI, K_SLLI, K_SRLI, K_SRAI,
+	K_ADDW, K_SUBW, K_SLLW, K_SRLW, K_SRAW, K_ADDIW, K_SLLIW, K_SRLIW, K_SRAIW,
+	K_MULDIV, K_MULDIVW, K_LUI, K_AUIPC,
+	K_LB, K_LH, K_LW, K_LD, K_LBU, K_LHU, K_LWU, K_SB, K_SH, K_SW, K_SD,
+	K_JAL, K_JALR, K_BEQ, K_BNE, K_BLT, K_BGE, K_BLTU, K_BGEU,
+	K_FALLBACK, K_END, K_NKINDS
+};
+
+struct op {
+	const void *label;
+	int64_t imm;
+	uint32_t raw;   /* the instruction as fetched, for FALLBACK */
+	uint16_t off;   /* byte offset of the instruction from the block start */
+	uint8_t rd, rs1, rs2, len, f3;
+};
+
+struct block {
+	uintptr_t host;
+	uint32_t first;
+	uint16_t nops;
+};
+
+struct bcache {
+	struct block *table[1u << BC_TABLE_BITS];
+	uint32_t nblocks, nops;
+	struct block blocks[BC_MAX_BLOCKS];
+	struct op ops[BC_MAX_OPS];
+};
+
+static unsigned slot(uintptr_t host)
+{
+	return (unsigned)((host >> 1) ^ (host >> 15)) & ((1u << BC_TABLE_BITS) - 1);
+}
+
+int hart_enable_blocks(struct hart *h)
+{
+	if (!h->bc && !(h->bc = calloc(1, sizeof(*h->bc))))
+		return -1;
+	return 0;
+}
+
+void hart_code_flush(struct hart *h)
+{
+	if (!h->bc)
+		return;
+	memset(h->bc->table, 0, sizeof(h->bc->table));
+	h->bc->nblocks = h->bc->nops = 0;
+	h->bc_gen++;
+}
+
+void hart_destroy(struct hart *h)
+{
+	free(h->bc);
+	h->bc = NULL;
+}
+
+/* --- decoding ------------------------------------------------------------ */
+
+static int decode_op(uint32_t i)
+{
+	unsigned f3 = bits(i, 14, 12), f7 = bits(i, 31, 25);
+	switch (i & 0x7f) {
+	case 0x37: return K_LUI;
+	case 0x17: return K_AUIPC;
+	case 0x6f: return K_JAL;
+	case 0x67: return f3 == 0 ? K_JALR : -1;
+	case 0x63: {
+		static const int k[8] = {K_BEQ, K_BNE, -1, -1, K_BLT, K_BGE, K_BLTU, K_BGEU};
+		return k[f3];
+	}
+	case 0x03: {
+		static const int k[8] = {K_LB, K_LH, K_LW, K_LD, K_LBU, K_LHU, K_LWU, -1};
+		return k[f3];
+	}
+	case 0x23: {
+		static const int k[8] = {K_SB, K_SH, K_SW, K_SD, -1, -1, -1, -1};
+		return k[f3];
+	}
+	case 0x13: {
+		static const int k[8] = {K_ADDI, K_SLLI, K_SLTI, K_SLTIU, K_XORI, K_SRLI, K_ORI, K_ANDI};
+		if (f3 == 1 && (i >> 26))
+			return -1;
+		if (f3 == 5) {
+			if ((i >> 26) & ~0x10u)
+				return -1;
+			return (i >> 30) & 1 ? K_SRAI : K_SRLI;
+		}
+		return k[f3];
+	}
+	case 0x1b:
+		if (f3 == 0)
+			return K_ADDIW;
+		if (f3 == 1 && f7 == 0)
+			return K_SLLIW;
+		if (f3 == 5 && f7 == 0)
+			return K_SRLIW;
+		if (f3 == 5 && f7 == 0x20)
+			return K_SRAIW;
+		return -1;
+	case 0x33: {
+		static const int k[8] = {K_ADD, K_SLL, K_SLT, K_SLTU, K_XOR, K_SRL, K_OR, K_AND};
+		if (f7 == 1)
+			return K_MULDIV;
+		if (f7 == 0)
+			return k[f3];
+		if (f7 == 0x20 && f3 == 0)
+			return K_SUB;
+		if (f7 == 0x20 && f3 == 5)
+			return K_SRA;
+		return -1;
+	}
+	case 0x3b:
+		if (f7 == 1)
+			return (f3 == 0 || f3 >= 4) ? K_MULDIVW : -1;
+		if (f7 == 0 && f3 == 0)
+			return K_ADDW;
+		if (f7 == 0x20 && f3 == 0)
+			return K_SUBW;
+		if (f7 == 0 && f3 == 1)
+			return K_SLLW;
+		if (f7 == 0 && f3 == 5)
+			return K_SRLW;
+		if (f7 == 0x20 && f3 == 5)
+			return K_SRAW;
+		return -1;
+	}
+	return -1;
+}
+
+static int64_t op_imm(uint32_t i, int kind)
+{
+	switch (kind) {
+	case K_LUI: case K_AUIPC: return (int32_t)(i & 0xfffff000);
+	case K_JAL:
+		return (int64_t)(int32_t)(i & 0x80000000) >> 11 | bits(i, 19, 12) << 12 |
+		       bits(i, 20, 20) << 11 | bits(i, 30, 21) << 1;
+	case K_BEQ: case K_BNE: case K_BLT: case K_BGE: case K_BLTU: case K_BGEU:
+		return (int64_t)(int32_t)(i & 0x80000000) >> 19 | bits(i, 7, 7) << 11 |
+		       bits(i, 30, 25) << 5 | bits(i, 11, 8) << 1;
+	case K_SB: case K_SH: case K_SW: case K_SD:
+		return (int64_t)(int32_t)(i & 0xfe000000) >> 20 | bits(i, 11, 7);
+	case K_SLLI: case K_SRLI: case K_SRAI: return bits(i, 25, 20);
+	case K_SLLIW: case K_SRLIW: case K_SRAIW: return bits(i, 24, 20);
+	}
+	return (int64_t)(int32_t)i >> 20;
+}
+
+static bool ends_block(int kind)
+{
+	return kind == K_JAL || kind == K_JALR || (kind >= K_BEQ && kind <= K_BGEU);
+}
+
+/* An instruction the fallback may run without ending the block. */
+static bool fallback_continues(uint32_t i)
+{
+	switch (i & 0x7f) {
+	case 0x07: case 0x27: case 0x2f: case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53:
+		return true;
+	}
+	return false;
+}
+
+/* Decodes the block at pc (host address host); NULL if no instruction fits in the page. */
+static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const void *const *labels)
+{
+	struct bcache *bc = h->bc;
+	if (bc->nblocks == BC_MAX_BLOCKS || bc->nops + BLOCK_MAX + 1 > BC_MAX_OPS)
+		hart_code_flush(h);
+	struct block *b = &bc->blocks[bc->nblocks];
+	b->host = host;
+	b->first = bc->nops;
+	unsigned off = 0, n = 0;
+	int last = -1;
+	unsigned room = PAGE_SIZE - (pc & ~PAGE_MASK);
+	struct op *op = &bc->ops[b->first];
+	while (n < BLOCK_MAX) {
+		if (off + 2 > room)
+			break;
+		uint32_t raw = (uint32_t)ld_le((void *)(host + off), 2), insn = raw;
+		unsigned len = 2;
+		if ((raw & 3) == 3) {
+			if (off + 4 > room)
+				break;
+			raw = insn = (uint32_t)ld_le((void *)(host + off), 4);
+			len = 4;
+		} else {
+			insn = rvc_expand((uint16_t)raw);
+		}
+		int kind = insn ? decode_op(insn) : -1;
+		bool stop = false;
+		if (kind < 0) {
+			kind = K_FALLBACK;
+			stop = !insn || !fallback_continues(insn);
+		}
+		unsigned rd = bits(insn, 11, 7);
+		*op = (struct op){.label = labels[kind], .imm = op_imm(insn, kind), .raw = raw,
+				  .off = (uint16_t)off, .rd = (uint8_t)(rd ? rd : 32),
+				  .rs1 = (uint8_t)bits(insn, 19, 15), .rs2 = (uint8_t)bits(insn, 24, 20),
+				  .len = (uint8_t)len, .f3 = (uint8_t)bits(insn, 14, 12)};
+		op++, n++;
+		off += len;
+		last = kind;
+		if (stop || ends_block(kind))
+			break;
+	}
+	gpa_t pa = (gpa_t)(host - (uintptr_t)h->env.mem->host) + h->env.mem->ram_base;
+	if (n == 0 || !pmap_mark_code(h->env.mem, pa))
+		return NULL;
+	if (!ends_block(last)) {
+		/* A block that does not end in a jump or branch falls through. */
+		*op = (struct op){.label = labels[K_END], .off = (uint16_t)off};
+		n++;
+	}
+	b->nops = (uint16_t)n;
+	bc->nops += n;
+	bc->nblocks++;
+	bc->table[slot(host)] = b;
+	return b;
+}
+
+/* --- running ------------------------------------------------------------- */
+
+/* The fetch TLB's host address for pc, filling it (or trapping) if needed. */
+static uintptr_t fetch_host(struct hart *h, gva_t pc)
+{
+	struct tlb_entry *e = tlb_lookup(h->tlb_fetch, pc);
+	if (LIKELY(e->tag_x == (pc & PAGE_MASK)))
+		return (uintptr_t)(pc + e->addend);
+	uint32_t insn;
+	if (!mmu_fetch_slow(h, pc, &insn))
+		return 0;
+	e = tlb_lookup(h->tlb_fetch, pc);
+	return e->tag_x == (pc & PAGE_MASK) ? (uintptr_t)(pc + e->addend) : 0;
+}
+
+uint64_t hart_run_blocks(struct hart *h, uint64_t budget)
+{
+	static const void *const labels[K_NKINDS] = {
+		[K_ADD] = &&add, [K_SUB] = &&sub, [K_SLL] = &&sll, [K_SLT] = &&slt,
+		[K_SLTU] = &&sltu, [K_XOR] = &&xor, [K_SRL] = &&srl, [K_SRA] = &&sra,
+		[K_OR] = &&or, [K_AND] = &&and, [K_ADDI] = &&addi, [K_SLTI] = &&slti,
+		[K_SLTIU] = &&sltiu, [K_XORI] = &&xori, [K_ORI] = &&ori, [K_ANDI] = &&andi,
+		[K_SLLI] = &&slli, [K_SRLI] = &&srli, [K_SRAI] = &&srai, [K_ADDW] = &&addw,
+		[K_SUBW] = &&subw, [K_SLLW] = &&sllw, [K_SRLW] = &&srlw, [K_SRAW] = &&sraw,
+		[K_ADDIW] = &&addiw, [K_SLLIW] = &&slliw, [K_SRLIW] = &&srliw, [K_SRAIW] = &&sraiw,
+		[K_MULDIV] = &&muldiv, [K_MULDIVW] = &&muldivw, [K_LUI] = &&lui, [K_AUIPC] = &&auipc,
+		[K_LB] = &&lb, [K_LH] = &&lh, [K_LW] = &&lw, [K_LD] = &&ld, [K_LBU] = &&lbu,
+		[K_LHU] = &&lhu, [K_LWU] = &&lwu, [K_SB] = &&sb, [K_SH] = &&sh, [K_SW] = &&sw,
+		[K_SD] = &&sd, [K_JAL] = &&jal, [K_JALR] = &&jalr, [K_BEQ] = &&beq, [K_BNE] = &&bne,
+		[K_BLT] = &&blt, [K_BGE] = &&bge, [K_BLTU] = &&bltu, [K_BGEU] = &&bgeu,
+		[K_FALLBACK] = &&fallback, [K_END] = &&end,
+	};
+	uint64_t start = h->instret;
+	uint64_t *x = h->x;
+	uint64_t done = 0;
+	while (done < budget && !h->stop) {
+		gva_t bpc = h->pc;
+		uintptr_t host = fetch_host(h, bpc);
+		if (!host) {
+			if (h->pc == bpc) { /* the instruction straddles two pages */
+				uint32_t insn;
+				if (mmu_fetch_slow(h, bpc, &insn))
+					hart_execute(h, insn);
+			}
+			done++;
+			continue;
+		}
+		struct block *b = h->bc->table[slot(host)];
+		if (UNLIKELY(!b || b->host != host)) {
+			b = translate(h, bpc, host, labels);
+			if (!b) {
+				uint32_t insn;
+				if (mmu_fetch_slow(h, bpc, &insn))
+					hart_execute(h, insn);
+				done++;
+				continue;
+			}
+		}
+		const struct op *op = &h->bc->ops[b->first];
+		uint64_t n = 0, v, va;
+		struct tlb_entry *e;
+#define NEXT do { n++; op++; goto *op->label; } while (0)
+#define R1 x[op->rs1]
+#define R2 x[op->rs2]
+#define RDV x[op->rd]
+#define PC (bpc + op->off)
+		goto *op->label;
+add:	RDV = R1 + R2; NEXT;
+sub:	RDV = R1 - R2; NEXT;
+sll:	RDV = R1 << (R2 & 63); NEXT;
+slt:	RDV = (int64_t)R1 < (int64_t)R2; NEXT;
+sltu:	RDV = R1 < R2; NEXT;
+xor:	RDV = R1 ^ R2; NEXT;
+srl:	RDV = R1 >> (R2 & 63); NEXT;
+sra:	RDV = (uint64_t)((int64_t)R1 >> (R2 & 63)); NEXT;
+or:	RDV = R1 | R2; NEXT;
+and:	RDV = R1 & R2; NEXT;
+addi:	RDV = R1 + (uint64_t)op->imm; NEXT;
+slti:	RDV = (int64_t)R1 < op->imm; NEXT;
+sltiu:	RDV = R1 < (uint64_t)op->imm; NEXT;
+xori:	RDV = R1 ^ (uint64_t)op->imm; NEXT;
+ori:	RDV = R1 | (uint64_t)op->imm; NEXT;
+andi:	RDV = R1 & (uint64_t)op->imm; NEXT;
+slli:	RDV = R1 << op->imm; NEXT;
+srli:	RDV = R1 >> op->imm; NEXT;
+srai:	RDV = (uint64_t)((int64_t)R1 >> op->imm); NEXT;
+addw:	RDV = (uint64_t)(int32_t)(uint32_t)(R1 + R2); NEXT;
+subw:	RDV = (uint64_t)(int32_t)(uint32_t)(R1 - R2); NEXT;
+sllw:	RDV = (uint64_t)(int32_t)((uint32_t)R1 << (R2 & 31)); NEXT;
+srlw:	RDV = (uint64_t)(int32_t)((uint32_t)R1 >> (R2 & 31)); NEXT;
+sraw:	RDV = (uint64_t)(int64_t)((int32_t)R1 >> (R2 & 31)); NEXT;
+addiw:	RDV = (uint64_t)(int32_t)(uint32_t)(R1 + (uint64_t)op->imm); NEXT;
+slliw:	RDV = (uint64_t)(int32_t)((uint32_t)R1 << op->imm); NEXT;
+srliw:	RDV = (uint64_t)(int32_t)((uint32_t)R1 >> op->imm); NEXT;
+sraiw:	RDV = (uint64_t)(int64_t)((int32_t)R1 >> op->imm); NEXT;
+muldiv:	RDV = muldiv(op->f3, R1, R2); NEXT;
+muldivw: muldiv32(op->f3, R1, R2, &RDV); NEXT;
+lui:	RDV = (uint64_t)op->imm; NEXT;
+auipc:	RDV = PC + (uint64_t)op->imm; NEXT;
+
+#define LOAD(size, conv)                                                        \
+	va = R1 + (uint64_t)op->imm;                                           \
+	e = tlb_lookup(h->tlb_data, va);                                       \
+	if (LIKELY(e->tag_r == tlb_tag(va, size))) {                           \
+		v = ld_le((void *)(uintptr_t)(va + e->addend), size);          \
+	} else {                                                               \
+		h->pc = PC;                                                    \
+		if (!mmu_load_slow(h, va, size, &v))                           \
+			goto fault;                                            \
+	}                                                                      \
+	RDV = conv;                                                            \
+	NEXT;
+lb:	LOAD(1, (uint64_t)(int8_t)v)
+lh:	LOAD(2, (uint64_t)(int16_t)v)
+lw:	LOAD(4, (uint64_t)(int32_t)v)
+ld:	LOAD(8, v)
+lbu:	LOAD(1, v)
+lhu:	LOAD(2, v)
+lwu:	LOAD(4, v)
+
+#define STORE(size)                                                             \
+	va = R1 + (uint64_t)op->imm;                                           \
+	e = tlb_lookup(h->tlb_data, va);                                       \
+	if (LIKELY(e->tag_w == tlb_tag(va, size))) {                           \
+		st_le((void *)(uintptr_t)(va + e->addend), R2, size);          \
+	} else {                                                               \
+		uint64_t gen = h->bc_gen;                                      \
+		h->pc = PC;                                                    \
+		if (!mmu_store_slow(h, va, size, R2))                          \
+			goto fault;                                            \
+		if (gen != h->bc_gen) { /* this store dropped decoded code */  \
+			n++;                                                   \
+			h->pc = PC + op->len;                                  \
+			goto out;                                              \
+		}                                                              \
+	}                                                                      \
+	NEXT;
+sb:	STORE(1)
+sh:	STORE(2)
+sw:	STORE(4)
+sd:	STORE(8)
+
+jal:	RDV = PC + op->len;
+	h->pc = PC + (uint64_t)op->imm;
+	n++;
+	goto out;
+jalr:	v = (R1 + (uint64_t)op->imm) & ~1ull;
+	RDV = PC + op->len;
+	h->pc = v;
+	n++;
+	goto out;
+#define BRANCH(cond)                                                            \
+	h->pc = (cond) ? PC + (uint64_t)op->imm : PC + op->len;                 \
+	n++;                                                                   \
+	goto out;
+beq:	BRANCH(R1 == R2)
+bne:	BRANCH(R1 != R2)
+blt:	BRANCH((int64_t)R1 < (int64_t)R2)
+bge:	BRANCH((int64_t)R1 >= (int64_t)R2)
+bltu:	BRANCH(R1 < R2)
+bgeu:	BRANCH(R1 >= R2)
+
+fallback: {
+		uint64_t gen = h->bc_gen;
+		gva_t next = PC + op->len;
+		h->instret += n; /* the interpreter counts its own instruction */
+		done += n;
+		n = 0;
+		h->pc = PC;
+		hart_execute(h, op->raw);
+		if (h->pc != next || h->stop || gen != h->bc_gen)
+			goto out;
+		op++;
+		goto *op->label;
+	}
+end:	h->pc = PC;
+	goto out;
+fault:
+out:
+		h->instret += n;
+		done += n + (n == 0);
+		x[0] = 0;
+		x[32] = 0;
+#undef NEXT
+	}
+	return h->instret - start;
+}
