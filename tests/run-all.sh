@@ -18,6 +18,7 @@ run_suite() {
 }
 
 run_suite unit make --no-print-directory unit
+run_suite cli tests/cli/run.sh
 run_suite isa tests/isa/run.sh umbra
 run_suite linux tests/linux/boot-test.sh umbra
 

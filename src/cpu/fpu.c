@@ -1,26 +1,25 @@
 /*
  * fpu.c - the F and D extensions' computational instructions.
  *
- * Two engines compute the rounded operations:
+ * Every rounded operation has an exact software implementation: integer
+ * significands with a sticky bit and one rounding step that knows all five
+ * rounding modes, detects tininess after rounding and raises the flags.
+ * It is the reference, and the only path for RMM and the rare cases.
  *
- *  - the host's SSE unit, for the four rounding modes it has (RNE, RTZ,
- *    RDN, RUP).  MXCSR is switched to the guest's mode and its sticky flags
- *    are cleared only when needed, the operation runs, the flags are read
- *    back and MXCSR is put back to the host's mode with clear flags.  x86
- *    detects tininess after rounding, as RISC-V does.  The operands pass
- *    through empty asm statements tied to the MXCSR accesses, so the
- *    compiler cannot hoist the arithmetic above the mode switch or sink it
- *    below the flag read.  Without SSE (or with -DFPU_PORTABLE) the same
- *    is done with <fenv.h>.
+ * The hot cases use the host FPU without ever touching its control state:
+ * reading x86's MXCSR to learn the flags costs more than the software
+ * path.  With the guest in RNE (the host's own mode), add, sub, mul, div
+ * and fma run on the host when the operands and the result's exponent
+ * range exclude NaN, overflow and tininess, so the only possible flag is
+ * NX; exactness is decided with integer arithmetic on the significands
+ * (TwoSum for add).  Square root uses the host's RNE root in every mode
+ * and the exact sign of a - r*r to adjust it.  The host must therefore be
+ * in its default floating-point environment (round to nearest, no
+ * flush-to-zero), which umbra never changes.  -DFPU_SOFT_ONLY disables
+ * the host paths.
  *
- *  - an exact software engine (integer significands, a sticky bit, one
- *    rounding step that knows all five modes) for RMM, which no host has.
- *
- * Conversions to and from integers and between formats always use the
- * software rounding step: they are cheap there and exact in every mode.
- * Results that are NaN are always the canonical NaN.  Nothing here keeps
- * state between calls; the host's MXCSR is left as it was found, except
- * that its accrued flags are cleared.
+ * Conversions always use the software rounding step.  Results that are
+ * NaN are the canonical NaN.  No state is kept between calls.
  */
 #include "cpu/fpu.h"
 
@@ -31,6 +30,9 @@
  * precision, in the host's default environment. */
 #if FLT_EVAL_METHOD == 0 && !defined(FPU_SOFT_ONLY)
 #define FPU_HOST_FAST 1
+#endif
+#ifdef __FAST_MATH__
+#error "fpu.c relies on IEEE semantics: do not build it with -ffast-math"
 #endif
 
 /* fflags bits. */
@@ -555,9 +557,11 @@ static uint64_t sw_to_int(const struct ffmt *f, uint64_t a, unsigned width, bool
 }
 
 /* ------------------------------------------------------------------ */
-/* The host engine (RNE, RTZ, RDN, RUP)                                */
+/* Host fast paths                                                     */
 
 enum hop { H_ADD, H_SUB, H_MUL, H_DIV, H_SQRT, H_FMA };
+
+#ifdef FPU_HOST_FAST
 
 static inline double d_of(uint64_t x)
 {
@@ -587,8 +591,6 @@ static inline uint64_t bits_s(float s)
 	memcpy(&v, &s, 4);
 	return v;
 }
-
-#ifdef FPU_HOST_FAST
 
 /*
  * RNE fast paths: the host computes the correctly rounded result and an

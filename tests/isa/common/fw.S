@@ -338,7 +338,15 @@ fw_log:
 fw_strap:
     save_regs FW_SREGS
     csrr t0, scause
-    sd t0, FW_SCAUSE(gp)
+    li t1, CAUSE_ECALL_U
+    bne t0, t1, 1f
+    li t1, FW_MAGIC
+    bne a7, t1, 1f
+    /* ENTER_M from U with U ecalls delegated: pass it on to M-mode with the
+     * caller's registers (M continues at a6, never returning here) */
+    restore_regs FW_SREGS
+    ecall
+1:  sd t0, FW_SCAUSE(gp)
     csrr t1, sepc
     sd t1, FW_SEPC(gp)
     csrr t1, stval

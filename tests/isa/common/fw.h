@@ -16,7 +16,9 @@
  *    it relaxes only checks where QEMU 7.2 is known to deviate from the spec;
  *    each use names the deviation.  Builds for umbra are spec-strict.
  *  - ENTER_S/ENTER_U (only from M-mode) clobber t6; ENTER_M (from any mode)
- *    clobbers a6 and a7 and returns with mstatus.MIE = 0.
+ *    clobbers a6 and a7 and returns with mstatus.MIE = 0.  If ecalls from U
+ *    are delegated, the S handler passes ENTER_M on to M-mode (leaving the
+ *    S trap state: sepc, scause, sstatus.SPP/SPIE/SIE, as a trap sets them).
  */
 #ifndef UMBRA_ISA_FW_H
 #define UMBRA_ISA_FW_H
