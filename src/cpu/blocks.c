@@ -49,6 +49,7 @@ struct op {
 
 struct block {
 	uintptr_t host;
+	struct block *chain[2]; /* successors in the same page: jump/taken, fall-through */
 	uint32_t first;
 	uint16_t nops;
 };
@@ -201,6 +202,7 @@ static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const v
 		hart_code_flush(h);
 	struct block *b = &bc->blocks[bc->nblocks];
 	b->host = host;
+	b->chain[0] = b->chain[1] = NULL;
 	b->first = bc->nops;
 	unsigned off = 0, n = 0;
 	int last = -1;
@@ -311,6 +313,7 @@ uint64_t hart_run_blocks(struct hart *h, uint64_t budget)
 		}
 		const struct op *op = &h->bc->ops[b->first];
 		uint64_t n = 0, v, va;
+		int link;
 		struct tlb_entry *e;
 #define NEXT do { n++; op++; goto *op->label; } while (0)
 #define R1 x[op->rs1]
@@ -395,17 +398,22 @@ sd:	STORE(8)
 
 jal:	RDV = PC + op->len;
 	h->pc = PC + (uint64_t)op->imm;
-	n++;
-	goto out;
+	link = 0;
+	goto chain;
 jalr:	v = (R1 + (uint64_t)op->imm) & ~1ull;
 	RDV = PC + op->len;
 	h->pc = v;
-	n++;
-	goto out;
+	link = -1;
+	goto chain;
 #define BRANCH(cond)                                                            \
-	h->pc = (cond) ? PC + (uint64_t)op->imm : PC + op->len;                 \
-	n++;                                                                   \
-	goto out;
+	if (cond) {                                                            \
+		h->pc = PC + (uint64_t)op->imm;                                \
+		link = 0;                                                      \
+	} else {                                                               \
+		h->pc = PC + op->len;                                          \
+		link = 1;                                                      \
+	}                                                                      \
+	goto chain;
 beq:	BRANCH(R1 == R2)
 bne:	BRANCH(R1 != R2)
 blt:	BRANCH((int64_t)R1 < (int64_t)R2)
@@ -427,7 +435,35 @@ fallback: {
 		goto *op->label;
 	}
 end:	h->pc = PC;
-	goto out;
+	link = 1;
+	n--; /* END is not an instruction */
+chain:
+		/*
+		 * Block chaining: a successor in the same virtual page shares
+		 * this block's fetch translation, so it can be entered without
+		 * a TLB lookup.  Direct successors are remembered in the block.
+		 */
+		n++;
+		h->instret += n;
+		done += n;
+		n = 0;
+		if (((h->pc ^ bpc) & PAGE_MASK) || h->stop || done >= budget)
+			continue;
+		{
+			struct block *nb = link >= 0 ? b->chain[link] : NULL;
+			if (!nb) {
+				uintptr_t nhost = b->host + (uintptr_t)(h->pc - bpc);
+				nb = h->bc->table[slot(nhost)];
+				if (!nb || nb->host != nhost)
+					continue;
+				if (link >= 0)
+					b->chain[link] = nb;
+			}
+			b = nb;
+			bpc = h->pc;
+			op = &h->bc->ops[b->first];
+			goto *op->label;
+		}
 fault:
 out:
 		h->instret += n;

@@ -74,11 +74,11 @@ static bool amo_known(unsigned f5)
 }
 
 /* LR, SC and the AMOs.  Returns false if the instruction trapped. */
-static bool exec_amo(struct hart *h, uint32_t insn)
+static bool exec_amo(struct hart *h, uint32_t insn, uint32_t raw)
 {
 	unsigned f3 = F3(insn), f5 = insn >> 27, rd = RD(insn);
 	if ((f3 != 2 && f3 != 3) || !amo_known(f5) || (f5 == 0x02 && RS2(insn))) {
-		illegal(h, insn);
+		illegal(h, raw);
 		return false;
 	}
 	unsigned size = f3 == 2 ? 4 : 8;
@@ -110,7 +110,7 @@ static bool exec_amo(struct hart *h, uint32_t insn)
 	return true;
 }
 
-static bool exec_csr(struct hart *h, uint32_t insn)
+static bool exec_csr(struct hart *h, uint32_t insn, uint32_t raw)
 {
 	unsigned f3 = F3(insn), rd = RD(insn), rs1 = RS1(insn), csr = insn >> 20;
 	unsigned op = f3 & 3;
@@ -126,7 +126,7 @@ static bool exec_csr(struct hart *h, uint32_t insn)
 	h->x[rd] = old;
 	return true;
 bad:
-	illegal(h, insn);
+	illegal(h, raw);
 	return false;
 }
 
@@ -158,7 +158,7 @@ static void do_sret(struct hart *h)
 
 /* ECALL, EBREAK, xRET, WFI, SFENCE.VMA.  Returns false if it trapped;
  * on success it has set the next pc itself. */
-static bool exec_system(struct hart *h, uint32_t insn, unsigned len)
+static bool exec_system(struct hart *h, uint32_t insn, unsigned len, uint32_t raw)
 {
 	if (insn == 0x00000073) { /* ecall */
 		if (h->builtin_fw && h->priv == PRV_S && h->env.ecall && h->env.ecall(h->env.opaque, h)) {
@@ -193,7 +193,7 @@ static bool exec_system(struct hart *h, uint32_t insn, unsigned len)
 		h->pc += len;
 		return true;
 	} else {
-		illegal(h, insn);
+		illegal(h, raw);
 		return false;
 	}
 	/* xRET: privilege, enables and the reservation change. */
@@ -203,11 +203,11 @@ static bool exec_system(struct hart *h, uint32_t insn, unsigned len)
 	return true;
 }
 
-static bool exec_fp_mem(struct hart *h, uint32_t insn, bool store)
+static bool exec_fp_mem(struct hart *h, uint32_t insn, bool store, uint32_t raw)
 {
 	unsigned f3 = F3(insn);
 	if ((f3 != 2 && f3 != 3) || !(h->mstatus & MSTATUS_FS)) {
-		illegal(h, insn);
+		illegal(h, raw);
 		return false;
 	}
 	unsigned size = f3 == 2 ? 4 : 8;
@@ -225,13 +225,14 @@ static bool exec_fp_mem(struct hart *h, uint32_t insn, bool store)
 void hart_execute(struct hart *h, uint32_t insn)
 {
 	unsigned len = 4;
-	uint32_t orig = insn;
+	uint32_t raw = insn;
 	if ((insn & 3) != 3) {
 		uint32_t full = rvc_expand((uint16_t)insn);
 		if (!full) {
 			illegal(h, insn & 0xffff);
 			return;
 		}
+		raw = insn & 0xffff;
 		insn = full;
 		len = 2;
 	}
@@ -331,22 +332,22 @@ void hart_execute(struct hart *h, uint32_t insn)
 		break; /* fence, fence.i: memory is coherent and code is not cached */
 	case 0x73:
 		if (F3(insn) == 0) {
-			if (exec_system(h, insn, len)) {
+			if (exec_system(h, insn, len, raw)) {
 				h->instret++;
 				x[0] = 0;
 			}
 			return;
 		}
-		if (F3(insn) == 4 || !exec_csr(h, insn))
+		if (F3(insn) == 4 || !exec_csr(h, insn, raw))
 			goto trapped;
 		break;
 	case 0x2f:
-		if (!exec_amo(h, insn))
+		if (!exec_amo(h, insn, raw))
 			return;
 		break;
 	case 0x07:
 	case 0x27:
-		if (!exec_fp_mem(h, insn, (insn & 0x7f) == 0x27))
+		if (!exec_fp_mem(h, insn, (insn & 0x7f) == 0x27, raw))
 			return;
 		break;
 	case 0x53: case 0x43: case 0x47: case 0x4b: case 0x4f:
@@ -361,7 +362,7 @@ void hart_execute(struct hart *h, uint32_t insn)
 	h->instret++;
 	return;
 bad:
-	illegal(h, len == 2 ? (orig & 0xffff) : orig);
+	illegal(h, raw);
 trapped:
 	x[0] = 0;
 }

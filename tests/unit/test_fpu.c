@@ -630,6 +630,24 @@ static void test_fma(void)
 	CK(run(e_fnmsub(D, 4, 1, 2, 3, RNE)) == 0 && h.f[4] == bd(-5.0));
 	CK(run(e_fnmadd(D, 4, 1, 2, 3, RNE)) == 0 && h.f[4] == bd(-7.0));
 	CK(run(e_fnmadd(D, 4, 1, 2, 3, RMM)) == 0 && h.f[4] == bd(-7.0));
+	/* exactness of ordinary values (the host fast paths) */
+	setd(1, 3.0);
+	setd(2, 3.0);
+	setd(3, 1.0);
+	CK(run(e_fmadd(D, 4, 1, 2, 3, RNE)) == 0 && h.f[4] == bd(10.0));
+	CK(run(e_fmadd(D, 4, 1, 2, 1, RNE)) == 0 && h.f[4] == bd(12.0));
+	setd(1, 0.1);
+	CK(run(e_fmadd(D, 4, 1, 1, 1, RNE)) == NX && h.f[4] == bd(fma(0.1, 0.1, 0.1)));
+	CK(run(e_fmul(D, 4, 1, 2, RNE)) == NX && h.f[4] == bd(0.1 * 3.0));
+	CK(run(e_fdiv(D, 4, 1, 2, RNE)) == NX && h.f[4] == bd(0.1 / 3.0));
+	setd(1, 6.0);
+	CK(run(e_fdiv(D, 4, 1, 2, RNE)) == 0 && h.f[4] == bd(2.0));
+	sets(1, 0.1f);
+	sets(2, 3.0f);
+	CK(run(e_fmadd(S, 4, 1, 2, 1, RNE)) == 0 && h.f[4] == BOX(bs(0.4f))); /* exact */
+	CK(run(e_fmadd(S, 4, 1, 1, 2, RNE)) == NX && h.f[4] == BOX(bs(fmaf(0.1f, 0.1f, 3.0f))));
+	CK(run(e_fmadd(S, 4, 2, 2, 2, RNE)) == 0 && h.f[4] == BOX(bs(12.0f)));
+	CK(run(e_fsub(S, 4, 1, 1, RNE)) == 0 && h.f[4] == BOX(0));
 	/* fused: (1+2^-52)(1-2^-52) - 1 = -2^-104 exactly */
 	setd(1, 1.0 + 0x1p-52);
 	setd(2, 1.0 - 0x1p-52);
