@@ -37,6 +37,42 @@ static uint64_t counter_value(const struct hart *h)
 	return h->instret;
 }
 
+#define INHIBIT_CY 1u
+#define INHIBIT_IR 4u
+
+static uint64_t mcycle(const struct hart *h)
+{
+	return (h->mcountinhibit & INHIBIT_CY) ? h->cycle_frozen : counter_value(h) - h->cycle_base;
+}
+
+static uint64_t minstret(const struct hart *h)
+{
+	return (h->mcountinhibit & INHIBIT_IR) ? h->instret_frozen
+					       : counter_value(h) - h->instret_base;
+}
+
+/* Sets a counter; the writing instruction itself is not counted. */
+static void set_counter(const struct hart *h, bool inhibited, uint64_t *base, uint64_t *frozen,
+			uint64_t val)
+{
+	if (inhibited)
+		*frozen = val;
+	else
+		*base = counter_value(h) - val + 1;
+}
+
+static void mcountinhibit_write(struct hart *h, uint64_t val)
+{
+	uint64_t old = h->mcountinhibit;
+	h->cycle_frozen = mcycle(h);
+	h->instret_frozen = minstret(h);
+	h->mcountinhibit = val & 0xfffffffd;
+	if ((old & INHIBIT_CY) && !(val & INHIBIT_CY))
+		set_counter(h, false, &h->cycle_base, &h->cycle_frozen, h->cycle_frozen);
+	if ((old & INHIBIT_IR) && !(val & INHIBIT_IR))
+		set_counter(h, false, &h->instret_base, &h->instret_frozen, h->instret_frozen);
+}
+
 /* May the current privilege read counter `idx` (0 cycle, 1 time, 2 instret, ...)? */
 static bool counter_allowed(const struct hart *h, unsigned idx)
 {
@@ -94,15 +130,15 @@ bool csr_read(struct hart *h, unsigned csr, uint64_t *val)
 	case CSR_CYCLE: case CSR_INSTRET:
 		if (!counter_allowed(h, csr & 31))
 			return false;
-		*val = counter_value(h) - (csr == CSR_CYCLE ? h->cycle_base : h->instret_base);
+		*val = csr == CSR_CYCLE ? mcycle(h) : minstret(h);
 		return true;
 	case CSR_TIME:
 		if (!counter_allowed(h, 1))
 			return false;
 		*val = h->env.mtime(h->env.opaque);
 		return true;
-	case CSR_MCYCLE: *val = counter_value(h) - h->cycle_base; return true;
-	case CSR_MINSTRET: *val = counter_value(h) - h->instret_base; return true;
+	case CSR_MCYCLE: *val = mcycle(h); return true;
+	case CSR_MINSTRET: *val = minstret(h); return true;
 	case CSR_SSTATUS: *val = mstatus_read(h) & SSTATUS_MASK; return true;
 	case CSR_SIE: *val = h->mie & h->mideleg; return true;
 	case CSR_SIP: *val = h->mip & h->mideleg; return true;
@@ -193,13 +229,17 @@ static bool m_csr_write(struct hart *h, unsigned csr, uint64_t val)
 	case CSR_MTVEC: h->mtvec = val & ~2ull; return true;
 	case CSR_MCOUNTEREN: h->mcounteren = val & 0xffffffff; return true;
 	case CSR_MENVCFG: return true; /* no optional features: all fields read 0 */
-	case CSR_MCOUNTINHIBIT: h->mcountinhibit = val & 0xfffffffd; return true;
+	case CSR_MCOUNTINHIBIT: mcountinhibit_write(h, val); return true;
 	case CSR_MSCRATCH: h->mscratch = val; return true;
 	case CSR_MEPC: h->mepc = val & ~1ull; return true;
 	case CSR_MCAUSE: h->mcause = val; return true;
 	case CSR_MTVAL: h->mtval = val; return true;
-	case CSR_MCYCLE: h->cycle_base = counter_value(h) - val + 1; return true;
-	case CSR_MINSTRET: h->instret_base = counter_value(h) - val + 1; return true;
+	case CSR_MCYCLE:
+		set_counter(h, h->mcountinhibit & INHIBIT_CY, &h->cycle_base, &h->cycle_frozen, val);
+		return true;
+	case CSR_MINSTRET:
+		set_counter(h, h->mcountinhibit & INHIBIT_IR, &h->instret_base, &h->instret_frozen, val);
+		return true;
 	}
 	if ((csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) ||
 	    (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31))

@@ -130,7 +130,10 @@ struct hart {
 	bool wfi;            /* waiting for an interrupt */
 	bool builtin_fw;     /* M-mode belongs to umbra's built-in firmware */
 	bool stop;           /* leave the run loop at the next instruction */
-	uint64_t cycle_base, instret_base; /* for writable mcycle/minstret */
+	/* mcycle/minstret = instret - base while counting, the frozen value while
+	 * mcountinhibit.CY/IR stops them. */
+	uint64_t cycle_base, instret_base;
+	uint64_t cycle_frozen, instret_frozen;
 
 	struct bcache *bc; /* decoded blocks; NULL: the reference interpreter alone */
 	uint64_t bc_gen;   /* bumped whenever bc is flushed */
