@@ -13,12 +13,13 @@ void hart_tlb_flush(struct hart *h)
 				struct tlb_entry *e = &h->tlb[v][c].e[i];
 				e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
 			}
-	h->tlb_super = false;
+	h->super_lo = UINT64_MAX;
+	h->super_hi = 0;
 }
 
 void hart_tlb_flush_page(struct hart *h, gva_t va)
 {
-	if (h->tlb_super) { /* the page may be part of a cached superpage */
+	if (va >= h->super_lo && va <= h->super_hi) { /* maybe part of a cached superpage */
 		hart_tlb_flush(h);
 		return;
 	}

@@ -123,7 +123,8 @@ struct hart {
 	 * Dropped at every trap, xRET and the end of every run slice, which is
 	 * when another hart of the VM may run. */
 	uintptr_t reservation;
-	bool tlb_super; /* a superpage translation is cached somewhere */
+	/* Virtual range covering every cached superpage translation (empty: lo > hi). */
+	gva_t super_lo, super_hi;
 
 	unsigned hartid;
 	enum hart_state state;

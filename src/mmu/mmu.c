@@ -31,7 +31,7 @@
 
 /* Access rights bits used in the TLB fill, same positions as PTE R/W/X. */
 #define PERM_ALL (PTE_R | PTE_W | PTE_X)
-#define PERM_SUPER (1u << 8) /* the translation came from a superpage */
+#define PERM_LEVEL_SHIFT 8 /* bits 8-9: the level of the leaf (0: a 4 KiB page) */
 
 static const uint64_t page_fault[] = {EXC_LOAD_PAGE, EXC_STORE_PAGE, EXC_INSN_PAGE};
 static const uint64_t access_fault[] = {EXC_LOAD_ACCESS, EXC_STORE_ACCESS, EXC_INSN_ACCESS};
@@ -106,7 +106,7 @@ static int walk(struct hart *h, gva_t va, enum mmu_access acc, unsigned priv, gp
 		}
 		if (!(pte & PTE_D))
 			rights &= ~PTE_W;
-		*perm = rights | (i > 0 ? PERM_SUPER : 0);
+		*perm = rights | (unsigned)i << PERM_LEVEL_SHIFT;
 		*pa = (ppn << PAGE_SHIFT) + (va & ((1ull << (PAGE_SHIFT + 9 * i)) - 1));
 		return 0;
 	}
@@ -132,8 +132,13 @@ static uint8_t *tlb_fill(struct hart *h, struct tlb *t, gva_t va, gpa_t pa, unsi
 	e->tag_w = (perm & PTE_W) ? page : TLB_INVALID;
 	e->tag_x = (perm & PTE_X) ? page : TLB_INVALID;
 	e->addend = (uintptr_t)host - page;
-	if (perm & PERM_SUPER)
-		h->tlb_super = true;
+	unsigned level = perm >> PERM_LEVEL_SHIFT;
+	if (level) { /* remember the whole superpage for sfence.vma by address */
+		gva_t span = (1ull << (PAGE_SHIFT + 9 * level)) - 1;
+		gva_t base = va & ~span;
+		h->super_lo = base < h->super_lo ? base : h->super_lo;
+		h->super_hi = base + span > h->super_hi ? base + span : h->super_hi;
+	}
 	return host + (va & ~PAGE_MASK);
 }
 
