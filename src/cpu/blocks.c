@@ -363,6 +363,10 @@ auipc:	RDV = PC + (uint64_t)op->imm; NEXT;
 		h->pc = PC;                                                    \
 		if (!mmu_load_slow(h, va, size, &v))                           \
 			goto fault;                                            \
+		if (h->stop) { /* a device raised an interrupt: take it now */ \
+			RDV = conv;                                            \
+			goto after_slow;                                       \
+		}                                                              \
 	}                                                                      \
 	RDV = conv;                                                            \
 	NEXT;
@@ -384,11 +388,9 @@ lwu:	LOAD(4, v)
 		h->pc = PC;                                                    \
 		if (!mmu_store_slow(h, va, size, R2))                          \
 			goto fault;                                            \
-		if (gen != h->bc_gen) { /* this store dropped decoded code */  \
-			n++;                                                   \
-			h->pc = PC + op->len;                                  \
-			goto out;                                              \
-		}                                                              \
+		/* It dropped decoded code, or a device raised an interrupt. */\
+		if (gen != h->bc_gen || h->stop)                               \
+			goto after_slow;                                       \
 	}                                                                      \
 	NEXT;
 sb:	STORE(1)
@@ -434,6 +436,10 @@ fallback: {
 		op++;
 		goto *op->label;
 	}
+after_slow: /* the instruction completed, but the block must not go on */
+	h->pc = PC + op->len;
+	n++;
+	goto out;
 end:	h->pc = PC;
 	link = 1;
 	n--; /* END is not an instruction */
