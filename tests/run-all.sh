@@ -21,6 +21,7 @@ run_suite unit make --no-print-directory unit
 run_suite cli tests/cli/run.sh
 run_suite isa tests/isa/run.sh umbra
 run_suite linux tests/linux/boot-test.sh umbra
+run_suite linux-deterministic tests/linux/deterministic.sh
 
 echo "suites: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

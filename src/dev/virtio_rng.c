@@ -14,12 +14,35 @@ struct virtio_rng {
 	struct virtio *vio;
 	struct virtio_chain chain;
 	uint8_t buf[RNG_REQUEST_MAX];
+	bool seeded;       /* reproducible stream instead of host randomness */
+	uint64_t state;
 };
+
+void virtio_rng_seed(struct virtio_rng *r, uint64_t seed)
+{
+	r->seeded = true;
+	r->state = seed;
+}
+
+/* splitmix64: a reproducible stream for --deterministic runs (not secret). */
+static size_t seeded_random(struct virtio_rng *r, size_t n)
+{
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t z = (r->state += 0x9e3779b97f4a7c15ull);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		z ^= z >> 31;
+		memcpy(r->buf + i, &z, n - i < 8 ? n - i : 8);
+	}
+	return n;
+}
 
 /* Fills buf with host randomness; returns how many bytes it got. */
 static size_t host_random(struct virtio_rng *r, size_t n)
 {
 	size_t got = 0;
+	if (r->seeded)
+		return seeded_random(r, n);
 	while (got < n) {
 		ssize_t k = getrandom(r->buf + got, n - got, 0);
 		if (k < 0 && errno == EINTR)

@@ -19,5 +19,7 @@ struct virtio_rng;
 struct virtio_rng *virtio_rng_new(struct bus *bus, struct pmap *mem, gpa_t base,
 				  struct irq_line irq, char *err, size_t errlen);
 void virtio_rng_free(struct virtio_rng *r);
+/* Serves a reproducible (not secret) stream from `seed` instead: --deterministic. */
+void virtio_rng_seed(struct virtio_rng *r, uint64_t seed);
 
 #endif

@@ -242,6 +242,8 @@ static int make_devices(struct umbra_vm *vm, char *err, size_t errlen)
 				 plic_line(vm, VIRT_VIRTIO_IRQ + slot), err, errlen);
 	if (!vm->rng)
 		return -1;
+	if (c->deterministic)
+		virtio_rng_seed(vm->rng, 0x756d627261);
 	slot++;
 	vm->vcon = virtio_console_new(&vm->bus, &vm->mem, VIRT_VIRTIO_BASE + slot * VIRT_VIRTIO_STRIDE,
 				      plic_line(vm, VIRT_VIRTIO_IRQ + slot), c->console_out, err,
@@ -350,8 +352,10 @@ static int boot(struct umbra_vm *vm, char *err, size_t errlen)
 		d.initrd_start = at;
 		d.initrd_end = at + size;
 	}
-	if (getrandom(d.rng_seed, sizeof(d.rng_seed), 0) != sizeof(d.rng_seed))
-		memset(d.rng_seed, 0, sizeof(d.rng_seed));
+	/* --deterministic: a fixed seed, so that runs are reproducible. */
+	if (c->deterministic ||
+	    getrandom(d.rng_seed, sizeof(d.rng_seed), 0) != sizeof(d.rng_seed))
+		memset(d.rng_seed, 0x5a, sizeof(d.rng_seed));
 	uint8_t *blob = calloc(1, FDT_MAX);
 	int n = blob ? fdt_build(&d, blob, FDT_MAX) : -1;
 	if (n < 0 || pmap_dma_write(&vm->mem, dtb, blob, (size_t)n)) {
