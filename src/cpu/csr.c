@@ -4,7 +4,7 @@
  */
 #include "cpu/csr.h"
 
-#include "mmu/mmu.h"
+#include "mmu/pmp.h"
 
 enum {
 	CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003,
@@ -247,12 +247,11 @@ static bool m_csr_write(struct hart *h, unsigned csr, uint64_t val)
 	if (csr >= CSR_PMPCFG0 && csr <= CSR_PMPCFG15) {
 		if (csr & 1)
 			return false;
-		/* Bits 5 and 6 of each entry are reserved (WARL 0). */
-		h->pmpcfg[(csr - CSR_PMPCFG0) / 2] = val & 0x9f9f9f9f9f9f9f9full;
+		pmp_write_cfg(h, csr - CSR_PMPCFG0, val);
 		return true;
 	}
 	if (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR63) {
-		h->pmpaddr[csr - CSR_PMPADDR0] = val & ((1ull << 54) - 1);
+		pmp_write_addr(h, csr - CSR_PMPADDR0, val);
 		return true;
 	}
 	return false;

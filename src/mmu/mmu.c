@@ -15,6 +15,7 @@
 #include "mmu/mmu.h"
 
 #include "cpu/hart.h"
+#include "mmu/pmp.h"
 
 #define PTE_V (1u << 0)
 #define PTE_R (1u << 1)
@@ -32,6 +33,7 @@
 /* Access rights bits used in the TLB fill, same positions as PTE R/W/X. */
 #define PERM_ALL (PTE_R | PTE_W | PTE_X)
 #define PERM_LEVEL_SHIFT 8 /* bits 8-9: the level of the leaf (0: a 4 KiB page) */
+#define PERM_NOCACHE (1u << 10) /* PMP: do not cache this translation */
 
 static const uint64_t page_fault[] = {EXC_LOAD_PAGE, EXC_STORE_PAGE, EXC_INSN_PAGE};
 static const uint64_t access_fault[] = {EXC_LOAD_ACCESS, EXC_STORE_ACCESS, EXC_INSN_ACCESS};
@@ -50,13 +52,13 @@ static unsigned leaf_perm(uint64_t pte, unsigned priv, uint64_t mstatus)
 	unsigned perm = pte & PERM_ALL;
 	if (priv == PRV_U && !(pte & PTE_U))
 		return 0;
+	if ((mstatus & MSTATUS_MXR) && (perm & PTE_X))
+		perm |= PTE_R; /* make executable readable */
 	if (priv == PRV_S && (pte & PTE_U)) {
 		if (!(mstatus & MSTATUS_SUM))
 			return 0;
 		perm &= ~PTE_X; /* S-mode never executes user pages */
 	}
-	if ((mstatus & MSTATUS_MXR) && (perm & PTE_X))
-		perm |= PTE_R;
 	return perm;
 }
 
@@ -81,7 +83,9 @@ static int walk(struct hart *h, gva_t va, enum mmu_access acc, unsigned priv, gp
 	gpa_t table = (h->satp & ((1ull << 44) - 1)) << PAGE_SHIFT;
 	for (int i = levels - 1; i >= 0; i--) {
 		gpa_t pte_pa = table + ((va >> (PAGE_SHIFT + 9 * i)) & 511) * 8;
-		if (!pmap_is_ram(mem, pte_pa, 8))
+		bool uniform;
+		if (!pmap_is_ram(mem, pte_pa, 8) ||
+		    (pmp_active(h) && !pmp_allows(h, pte_pa, 8, ACC_READ, PRV_S, &uniform)))
 			return access_fault[acc];
 		uint8_t *p = pmap_touch(mem, pte_pa);
 		uint64_t pte = ld_le(p, 8);
@@ -89,7 +93,8 @@ static int walk(struct hart *h, gva_t va, enum mmu_access acc, unsigned priv, gp
 			return page_fault[acc];
 		uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
 		if (!(pte & (PTE_R | PTE_X))) {
-			if (i == 0)
+			/* A, D and U are reserved in a pointer to the next level. */
+			if (i == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
 				return page_fault[acc];
 			table = ppn << PAGE_SHIFT;
 			continue;
@@ -113,11 +118,29 @@ static int walk(struct hart *h, gva_t va, enum mmu_access acc, unsigned priv, gp
 	return page_fault[acc]; /* not reached */
 }
 
+/*
+ * walk() plus the PMP check of the final physical access.  With PMP active
+ * a TLB entry caches only the access type just checked, and only when the
+ * decision holds for the whole page.
+ */
+static int translate(struct hart *h, gva_t va, unsigned size, enum mmu_access acc,
+		     unsigned priv, gpa_t *pa, unsigned *perm)
+{
+	int exc = walk(h, va, acc, priv, pa, perm);
+	if (exc || !pmp_active(h))
+		return exc;
+	bool uniform;
+	if (!pmp_allows(h, *pa, size, acc, priv, &uniform))
+		return access_fault[acc];
+	*perm = (*perm & ~PERM_ALL) | (needed[acc] & *perm) | (uniform ? 0 : PERM_NOCACHE);
+	return 0;
+}
+
 int mmu_translate(struct hart *h, gva_t va, enum mmu_access acc, gpa_t *pa)
 {
 	unsigned perm;
 	unsigned priv = acc == ACC_FETCH ? h->priv : data_priv(h);
-	return walk(h, va, acc, priv, pa, &perm);
+	return translate(h, va, 1, acc, priv, pa, &perm);
 }
 
 /* Caches a translation of a RAM page in table t. */
@@ -126,6 +149,8 @@ static uint8_t *tlb_fill(struct hart *h, struct tlb *t, gva_t va, gpa_t pa, unsi
 	struct tlb_entry *e = tlb_lookup(t, va);
 	gva_t page = va & PAGE_MASK;
 	uint8_t *host = pmap_touch(h->env.mem, pa & PAGE_MASK);
+	if (perm & PERM_NOCACHE)
+		return host + (va & ~PAGE_MASK);
 	if (pmap_is_code(h->env.mem, pa))
 		perm &= ~PTE_W; /* writes to decoded code must come to the slow path */
 	e->tag_r = (perm & PTE_R) ? page : TLB_INVALID;
@@ -153,7 +178,7 @@ static uint8_t *data_access(struct hart *h, gva_t va, unsigned size, enum mmu_ac
 	gpa_t pa = 0;
 	unsigned perm;
 	*mmio = NULL;
-	int exc = walk(h, va, acc, data_priv(h), &pa, &perm);
+	int exc = translate(h, va, size, acc, data_priv(h), &pa, &perm);
 	if (exc) {
 		hart_trap(h, exc, va);
 		return NULL;
@@ -278,7 +303,7 @@ static bool fetch_half(struct hart *h, gva_t va, uint16_t *half)
 {
 	gpa_t pa;
 	unsigned perm;
-	int exc = walk(h, va, ACC_FETCH, h->priv, &pa, &perm);
+	int exc = translate(h, va, 2, ACC_FETCH, h->priv, &pa, &perm);
 	if (!exc && !pmap_is_ram(h->env.mem, pa, 2))
 		exc = EXC_INSN_ACCESS;
 	if (exc) {

@@ -36,7 +36,7 @@ flags="-nostdlib -nostartfiles -static -march=rv64gc -mabi=lp64d -mcmodel=medany
 flags="$flags -O2 -ffreestanding -fno-pic -Wall -Werror -g -I$here/common"
 ldflags="-T$here/common/link.ld -Wl,--build-id=none"
 case $CC in
-*clang*) ldflags="$ldflags -mno-relax" ;;
+*clang*) ldflags="$ldflags -mno-relax -Wno-unused-command-line-argument" ;;
 *) ldflags="$ldflags -Wl,--no-warn-rwx-segments" ;;
 esac
 

@@ -141,7 +141,13 @@ fw_fail_t:
     call fw_puts
     ld a0, FW_CUR(gp)
     call fw_putdec
-    la a0, str_exp
+    ld a0, FW_FILE(gp)
+    beqz a0, 2f
+    la a0, str_in
+    call fw_puts
+    ld a0, FW_FILE(gp)
+    call fw_puts
+2:  la a0, str_exp
     call fw_puts
     ld a0, FW_EXP(gp)
     call fw_puthex
@@ -157,6 +163,7 @@ fw_fail_t:
 /* C entry: fw_check_c(line, exp, act) */
     .global fw_check_c
 fw_check_c:
+    sd a3, FW_FILE(gp)
     sd a0, FW_CUR(gp)
     ld t0, FW_NCHK(gp)
     addi t0, t0, 1
@@ -418,10 +425,13 @@ fw_probe:
     mret
 .Lpr_m:
     la a5, .Lpr_after
+    sd a5, FW_RESUME(gp)
     li t0, 3
-    beq a1, t0, 2f
-    /* MPRV: MPP = mode - 4, MPRV = 1, then access from M-mode */
+    beq a1, t0, .Lpr_body
+    /* MPRV: MPP = mode - 4, MPRV = 1, then access from M-mode (no memory
+     * access of our own from here until MPRV is cleared) */
     la a5, .Lpr_after_mprv
+    sd a5, FW_RESUME(gp)
     li t0, MSTATUS_MPP
     csrc mstatus, t0
     addi t0, a1, -4
@@ -429,7 +439,6 @@ fw_probe:
     csrs mstatus, t0
     li t0, MSTATUS_MPRV
     csrs mstatus, t0
-2:  sd a5, FW_RESUME(gp)
 .Lpr_body:
     li t0, PR_LD
     beq a4, t0, .Lpr_ld
@@ -487,6 +496,7 @@ str_checks:  .asciz " checks\n"
 str_of:      .asciz " of "
 str_failed:  .asciz " checks failed\n"
 str_exp:     .asciz " exp="
+str_in:      .asciz " in "
 str_got:     .asciz " got="
 str_epc:     .asciz " epc="
 str_tval:    .asciz " tval="

@@ -116,6 +116,7 @@
 #define FW_LOGN    168  /* number of entries in FW_LOG */
 #define FW_LOG     176  /* 16 entries: (cause & 0xff) | 0x100 if interrupt | 0x200 if S handler */
 #define FW_UALIAS  304  /* offset added to probe code addresses for U-mode (paging tests) */
+#define FW_FILE    440  /* source file name of the failing C check (0 = none) */
 #define FW_TMP     312  /* 8 scratch dwords for tests */
 #define FW_NUMBUF  448  /* 32 bytes: decimal conversion buffer */
 #define FW_REGS    512  /* register save area of the failure reporter */
@@ -325,8 +326,10 @@
 extern volatile uint64_t fw_data[FW_SIZE / 8];
 #define FW(off) (fw_data[(off) / 8])
 
-void fw_check_c(uint64_t line, uint64_t exp, uint64_t act);
-#define CHECK_EQ(act, exp) fw_check_c(__LINE__, (uint64_t)(exp), (uint64_t)(act))
+void fw_check_c(uint64_t line, uint64_t exp, uint64_t act, const char *file);
+/* a C check; the failure report names the source file (checks may sit in a
+ * header shared by several tests) */
+#define CHECK_EQ(act, exp) fw_check_c(__LINE__, (uint64_t)(exp), (uint64_t)(act), __FILE_NAME__)
 void fw_puts(const char *s);
 void fw_puthex(uint64_t v);
 void fw_done(void) __attribute__((noreturn));
