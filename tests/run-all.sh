@@ -22,6 +22,7 @@ run_suite cli tests/cli/run.sh
 run_suite isa tests/isa/run.sh umbra
 run_suite linux tests/linux/boot-test.sh umbra
 run_suite linux-deterministic tests/linux/deterministic.sh
+run_suite linux-opensbi tests/linux/opensbi.sh
 
 echo "suites: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -120,7 +120,7 @@ static int walk(struct hart *h, gva_t va, enum mmu_access acc, unsigned priv, gp
 
 /*
  * walk() plus the PMP check of the final physical access.  With PMP active
- * a TLB entry caches only the access type just checked, and only when the
+ * a TLB entry caches only the access types PMP allows, and only when the
  * decision holds for the whole page.
  */
 static int translate(struct hart *h, gva_t va, unsigned size, enum mmu_access acc,
@@ -132,7 +132,14 @@ static int translate(struct hart *h, gva_t va, unsigned size, enum mmu_access ac
 	bool uniform;
 	if (!pmp_allows(h, *pa, size, acc, priv, &uniform))
 		return access_fault[acc];
-	*perm = (*perm & ~PERM_ALL) | (needed[acc] & *perm) | (uniform ? 0 : PERM_NOCACHE);
+	if (!uniform) {
+		*perm |= PERM_NOCACHE;
+		return 0;
+	}
+	/* Cache only the access types PMP allows on this page. */
+	for (unsigned a = ACC_READ; a <= ACC_FETCH; a++)
+		if ((*perm & needed[a]) && !pmp_allows(h, *pa & PAGE_MASK, 1, a, priv, &uniform))
+			*perm &= ~needed[a];
 	return 0;
 }
 
