@@ -3,11 +3,16 @@
  *
  *   ubench intmix ITERS | calls N | chase MIB STEPS | getppid N | pipe N
  *
- * prints one line "BENCH <workload> setup=<ticks> ticks=<ticks> check=<hex>", ticks in 10 MHz
- * units: rdtime deltas on RISC-V (the virt timebase is 10 MHz), CLOCK_MONOTONIC elsewhere. */
+ * prints one line "BENCH <workload> setup=<ticks> ticks=<ticks> check=<hex> clock=<source>",
+ * ticks in 10 MHz units.  On RISC-V the source is rdtime (the virt timebase is 10 MHz) if user
+ * mode may read the time CSR, else (the kernel left scounteren.TM clear, so rdtime and the vDSO
+ * clock_gettime raise SIGILL) the clock_gettime system call, which reads it in the kernel;
+ * natively it is CLOCK_MONOTONIC. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,17 +23,51 @@
 
 #include "../common/work.h"
 
+static const char *clock_name = "clock_gettime";
+
+#if defined(__riscv)
+static int use_rdtime;
+static sigjmp_buf probe_env;
+
+static void on_sigill(int sig)
+{
+    (void)sig;
+    siglongjmp(probe_env, 1);
+}
+
+static void pick_clock(void)
+{
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigill;
+    sigaction(SIGILL, &sa, &old);
+    if (sigsetjmp(probe_env, 1) == 0) {
+        uint64_t t;
+        __asm__ volatile("rdtime %0" : "=r"(t));
+        (void)t;
+        use_rdtime = 1;
+    }
+    sigaction(SIGILL, &old, NULL);
+    clock_name = use_rdtime ? "rdtime" : "syscall";
+}
+#else
+static void pick_clock(void) {}
+#endif
+
 static uint64_t ticks(void)
 {
-#if defined(__riscv)
-    uint64_t t;
-    __asm__ volatile("rdtime %0" : "=r"(t));
-    return t;
-#else
     struct timespec ts;
+#if defined(__riscv)
+    if (use_rdtime) {
+        uint64_t t;
+        __asm__ volatile("rdtime %0" : "=r"(t));
+        return t;
+    }
+    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts); /* not the vDSO: it uses rdtime */
+#else
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 10000000u + (uint64_t)ts.tv_nsec / 100u;
 #endif
+    return (uint64_t)ts.tv_sec * 10000000u + (uint64_t)ts.tv_nsec / 100u;
 }
 
 static uint64_t num(const char *s)
@@ -54,6 +93,7 @@ int main(int argc, char **argv)
     if (argc < 3)
         return usage();
     const char *w = argv[1];
+    pick_clock();
     uint64_t t0 = ticks(), t1 = t0, check = 0;
 
     if (strcmp(w, "intmix") == 0 && argc == 3) {
@@ -99,8 +139,8 @@ int main(int argc, char **argv)
         return usage();
     }
     uint64_t t2 = ticks();
-    printf("BENCH %s setup=%" PRIu64 " ticks=%" PRIu64 " check=0x%016" PRIx64 "\n", w, t1 - t0,
-           t2 - t1, check);
+    printf("BENCH %s setup=%" PRIu64 " ticks=%" PRIu64 " check=0x%016" PRIx64 " clock=%s\n", w,
+           t1 - t0, t2 - t1, check, clock_name);
     fflush(stdout);
     return 0;
 }
