@@ -15,6 +15,7 @@ void hart_tlb_flush(struct hart *h)
 			}
 	h->super_lo = UINT64_MAX;
 	h->super_hi = 0;
+	memset(h->wc_tag, 0xff, sizeof(h->wc_tag));
 }
 
 void hart_tlb_flush_page(struct hart *h, gva_t va)
@@ -24,6 +25,7 @@ void hart_tlb_flush_page(struct hart *h, gva_t va)
 		return;
 	}
 	unsigned i = (va >> PAGE_SHIFT) & (TLB_SIZE - 1);
+	memset(h->wc_tag, 0xff, sizeof(h->wc_tag));
 	for (unsigned v = 0; v < NVIEWS; v++)
 		for (unsigned c = 0; c < TLB_NCTX; c++) {
 			struct tlb_entry *e = &h->tlb[v][c].e[i];

@@ -123,6 +123,11 @@ struct hart {
 	 * Dropped at every trap, xRET and the end of every run slice, which is
 	 * when another hart of the VM may run. */
 	uintptr_t reservation;
+	/* Page-walk cache: the last-level table of each cached 2 MiB region (tag
+	 * va >> 21, or TLB_INVALID), dropped with the TLB. */
+#define WALK_CACHE_SIZE 64
+	uint64_t wc_tag[WALK_CACHE_SIZE];
+	gpa_t wc_table[WALK_CACHE_SIZE];
 	/* Virtual range covering every cached superpage translation (empty: lo > hi). */
 	gva_t super_lo, super_hi;
 

@@ -81,7 +81,13 @@ static int walk(struct hart *h, gva_t va, enum mmu_access acc, unsigned priv, gp
 		return page_fault[acc];
 	struct pmap *mem = h->env.mem;
 	gpa_t table = (h->satp & ((1ull << 44) - 1)) << PAGE_SHIFT;
-	for (int i = levels - 1; i >= 0; i--) {
+	int top = (int)levels - 1;
+	unsigned wc = (va >> 21) % WALK_CACHE_SIZE;
+	if (h->wc_tag[wc] == va >> 21) { /* straight to the last-level table */
+		table = h->wc_table[wc];
+		top = 0;
+	}
+	for (int i = top; i >= 0; i--) {
 		gpa_t pte_pa = table + ((va >> (PAGE_SHIFT + 9 * i)) & 511) * 8;
 		bool uniform;
 		if (!pmap_is_ram(mem, pte_pa, 8) ||
@@ -97,6 +103,10 @@ static int walk(struct hart *h, gva_t va, enum mmu_access acc, unsigned priv, gp
 			if (i == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
 				return page_fault[acc];
 			table = ppn << PAGE_SHIFT;
+			if (i == 1) {
+				h->wc_tag[wc] = va >> 21;
+				h->wc_table[wc] = table;
+			}
 			continue;
 		}
 		if (i > 0 && (ppn & ((1ull << (9 * i)) - 1)))
