@@ -364,6 +364,31 @@ static bool check_disk(int wait_seconds)
     return true;
 }
 
+/* User programs read the clock with rdtime (the vDSO does): it must not trap. */
+static bool check_user_time(void)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return fail("fork: %s", strerror(errno));
+    if (pid == 0) {
+        uint64_t t0, t1;
+        __asm__ volatile("rdtime %0" : "=r"(t0));
+        for (volatile int i = 0; i < 100000; i++)
+            ;
+        __asm__ volatile("rdtime %0" : "=r"(t1));
+        _exit(t1 > t0 ? 0 : 1);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) != pid)
+        return fail("waitpid: %s", strerror(errno));
+    if (WIFSIGNALED(status))
+        return fail("rdtime in user mode killed the program (signal %d)", WTERMSIG(status));
+    if (WEXITSTATUS(status) != 0)
+        return fail("rdtime in user mode does not advance");
+    say("umbra-init: user-mode rdtime works");
+    return true;
+}
+
 static _Noreturn void run_test(const char *cmdline)
 {
     char arg[32];
@@ -371,7 +396,7 @@ static _Noreturn void run_test(const char *cmdline)
     if (cmdline_value(cmdline, "umbra.wait", arg, sizeof arg) && atoi(arg) > 0)
         wait_seconds = atoi(arg);
 
-    bool ok = check_cpuinfo() && check_disk(wait_seconds);
+    bool ok = check_cpuinfo() && check_user_time() && check_disk(wait_seconds);
     char up[64] = "?";
     if (read_text("/proc/uptime", up, sizeof up) > 0)
         up[strcspn(up, " ")] = '\0';

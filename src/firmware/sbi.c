@@ -135,6 +135,13 @@ void sbi_setup_hart(struct hart *h, uint64_t addr, uint64_t arg)
 	/* Every exception but the ecalls into M goes straight to the kernel. */
 	h->medeleg = 0xb1ff;
 	h->mcounteren = 7; /* cycle, time, instret */
+	/*
+	 * User programs read the clock with rdtime (glibc's vDSO does).  Linux
+	 * grants that through scounteren only from its SBI PMU driver, which
+	 * this firmware does not offer, so the firmware hands the kernel a
+	 * scounteren with TM already set (as it would be after PMU probing).
+	 */
+	h->scounteren = 2;
 	h->state = HART_STARTED;
 	h->wfi = false;
 	h->builtin_fw = true;
