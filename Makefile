@@ -4,7 +4,7 @@ CC      ?= cc
 O       ?= build
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -Iinclude -MMD -MP
+override CFLAGS += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -Iinclude -MMD -MP
 LDLIBS  += -lfdt -lcrypto -lm
 
 SRCS    := $(shell find src -name '*.c' | sort)

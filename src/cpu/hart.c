@@ -66,6 +66,9 @@ void hart_reset(struct hart *h, uint64_t pc)
 	h->mstatus = 0;
 	h->mie = h->mip = h->medeleg = h->mideleg = 0;
 	h->satp = 0;
+	memset(h->pmpcfg, 0, sizeof(h->pmpcfg));
+	memset(h->pmpaddr, 0, sizeof(h->pmpaddr));
+	h->pmp_on = false;
 	h->fflags = h->frm = 0;
 	h->reservation = 0;
 	h->wfi = false;

@@ -117,6 +117,7 @@ struct hart {
 	uint64_t mcounteren, scounteren, mcountinhibit, menvcfg, senvcfg;
 	uint64_t stvec, sscratch, sepc, scause, stval, satp;
 	uint64_t pmpcfg[8], pmpaddr[64];
+	bool pmp_on; /* some PMP entry is active (see mmu/pmp.h) */
 	uint32_t fflags, frm;
 
 	/* LR/SC reservation: host address of the reserved word, 0 when none.

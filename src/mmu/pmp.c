@@ -43,10 +43,7 @@ static bool range(const struct hart *h, unsigned i, uint64_t *lo, uint64_t *hi)
 
 bool pmp_active(const struct hart *h)
 {
-	for (unsigned r = 0; r < 8; r++)
-		if (h->pmpcfg[r] & 0x1818181818181818ull)
-			return true;
-	return false;
+	return h->pmp_on;
 }
 
 bool pmp_allows(const struct hart *h, gpa_t pa, unsigned size, enum mmu_access acc,
@@ -89,6 +86,10 @@ void pmp_write_cfg(struct hart *h, unsigned reg, uint64_t val)
 		nv |= ((ob & PMP_L) ? ob : vb) << (8 * b);
 	}
 	h->pmpcfg[reg / 2] = nv;
+	h->pmp_on = false;
+	for (unsigned r = 0; r < 8; r++)
+		if (h->pmpcfg[r] & 0x1818181818181818ull) /* some entry's A field is not OFF */
+			h->pmp_on = true;
 	hart_tlb_flush(h);
 }
 
