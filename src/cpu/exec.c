@@ -12,6 +12,7 @@
 #include "cpu/exec.h"
 #include "cpu/rvc.h"
 #include "mmu/mmu.h"
+#include "umbra/hypercall.h"
 
 #define RD(i) bits(i, 11, 7)
 #define RS1(i) bits(i, 19, 15)
@@ -161,7 +162,16 @@ static void do_sret(struct hart *h)
 static bool exec_system(struct hart *h, uint32_t insn, unsigned len, uint32_t raw)
 {
 	if (insn == 0x00000073) { /* ecall */
-		if (h->builtin_fw && h->priv == PRV_S && h->env.ecall && h->env.ecall(h->env.opaque, h)) {
+		if (h->x[17] == UMBRA_EID && h->priv != PRV_M && h->env.hypercall) {
+			switch (h->env.hypercall(h->env.opaque, h)) {
+			case HC_DONE:
+				h->pc += len;
+				return true;
+			case HC_REDIRECT:
+				return true;
+			}
+			/* HC_DELIVER: the kernel gets the ecall after all */
+		} else if (h->builtin_fw && h->priv == PRV_S && h->env.ecall && h->env.ecall(h->env.opaque, h)) {
 			h->pc += len;
 			return true;
 		}

@@ -162,3 +162,16 @@ void hart_tlb_protect(struct hart *h, uintptr_t host_page)
 					e->tag_w = TLB_INVALID;
 			}
 }
+
+void hart_tlb_drop(struct hart *h, uintptr_t host_page)
+{
+	for (unsigned v = 0; v < NVIEWS; v++)
+		for (unsigned c = 0; c < TLB_NCTX; c++)
+			for (unsigned i = 0; i < TLB_SIZE; i++) {
+				struct tlb_entry *e = &h->tlb[v][c].e[i];
+				uint64_t tag = e->tag_r != TLB_INVALID ? e->tag_r
+					       : e->tag_w != TLB_INVALID ? e->tag_w : e->tag_x;
+				if (tag != TLB_INVALID && tag + e->addend == host_page)
+					e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
+			}
+}

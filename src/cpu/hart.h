@@ -80,6 +80,15 @@ struct tlb {
 
 struct hart;
 
+/* Access rights as the fill path passes them around (the PTE bit positions). */
+#define PERM_R (1u << 1)
+#define PERM_W (1u << 2)
+#define PERM_X (1u << 3)
+#define PERM_NOCACHE (1u << 10) /* do not enter the translation in the TLB */
+
+/* Verdicts of hart_env.prot_check. */
+enum { PROT_OK, PROT_FAULT, PROT_SILENT, PROT_TAKEN };
+
 /* What the CPU needs from the layers above it. */
 struct hart_env {
 	struct pmap *mem;
@@ -92,7 +101,23 @@ struct hart_env {
 	bool (*ecall)(void *opaque, struct hart *h);
 	/* A trap would enter M-mode while the built-in firmware owns it. */
 	void (*m_trap)(void *opaque, struct hart *h, uint64_t cause, uint64_t tval);
+	/* umbra's own hypercall (a7 = UMBRA_EID) from U- or S-mode: returns
+	 * HC_DONE (pc moves on), HC_REDIRECT (the handler set the pc) or
+	 * HC_DELIVER (deliver the ecall to the guest kernel after all). */
+	int (*hypercall)(void *opaque, struct hart *h);
+	/*
+	 * Called by the fill path, while h->prot_on, for every RAM translation
+	 * about to be used (acc: 0 read, 1 write, 2 fetch; priv: the privilege
+	 * of the access).  Returns PROT_OK with *perm (PERM_* bits) reduced to
+	 * what may be cached, PROT_FAULT (raise the access fault), PROT_SILENT
+	 * (reads see zeros, writes vanish) or PROT_TAKEN (the hook redirected
+	 * or stopped the hart; the access does not happen).
+	 */
+	int (*prot_check)(void *opaque, struct hart *h, gva_t va, gpa_t pa, unsigned acc,
+			  unsigned priv, unsigned *perm);
 };
+
+enum { HC_DONE, HC_REDIRECT, HC_DELIVER };
 
 /* Hart power state, numbered as SBI HSM reports it. */
 enum hart_state { HART_STARTED = 0, HART_STOPPED = 1, HART_START_PENDING = 2, HART_SUSPENDED = 4 };
@@ -118,6 +143,7 @@ struct hart {
 	uint64_t stvec, sscratch, sepc, scause, stval, satp;
 	uint64_t pmpcfg[8], pmpaddr[64];
 	bool pmp_on; /* some PMP entry is active (see mmu/pmp.h) */
+	bool prot_on; /* program-directed protections exist: consult env.prot_check */
 	uint32_t fflags, frm;
 
 	/* LR/SC reservation: host address of the reserved word, 0 when none.
@@ -146,6 +172,8 @@ struct hart {
 	uint64_t bc_gen;   /* bumped whenever bc is flushed */
 
 	struct hart_env env;
+	/* Backing for PROT_SILENT accesses: reads see silent_zero, writes land in silent_sink. */
+	uint8_t silent_zero[PAGE_SIZE], silent_sink[PAGE_SIZE];
 	struct tlb tlb[NVIEWS][TLB_NCTX];
 };
 
@@ -161,6 +189,8 @@ int hart_enable_blocks(struct hart *h) MUST_CHECK;
 void hart_code_flush(struct hart *h);
 /* Removes write access to the host page `host_page` from every TLB entry. */
 void hart_tlb_protect(struct hart *h, uintptr_t host_page);
+/* Drops every TLB entry that maps the host page `host_page`. */
+void hart_tlb_drop(struct hart *h, uintptr_t host_page);
 void hart_destroy(struct hart *h);
 
 /* Raises a synchronous exception: sets up the trap and the new pc. */

@@ -34,9 +34,12 @@
 #include "dev/virtio_blk.h"
 #include "dev/virtio_console.h"
 #include "dev/virtio_rng.h"
+#include "firmware/hypercall.h"
 #include "firmware/sbi.h"
 #include "machine/fdt.h"
 #include "machine/loader.h"
+#include "mem/protect.h"
+#include "umbra/hypercall.h"
 
 #define SLICE 20000                 /* instructions per hart turn */
 #define DET_INSNS_PER_TICK 10       /* --deterministic: 100 M instructions per second */
@@ -64,6 +67,8 @@ struct umbra_vm {
 	struct virtio_rng *rng;
 	struct virtio_console *vcon;
 	struct sbi sbi;
+	struct protect prot;
+	struct hypercalls hc;
 	struct ttyout sbi_out;
 	unsigned nharts;
 	struct hart *harts[UMBRA_MAX_CPUS];
@@ -176,6 +181,38 @@ static void sbi_reset(void *opaque, enum sbi_reset type, uint32_t reason)
 	vm_finish(vm, reason ? 1 : 0);
 }
 
+static int vm_hypercall(void *opaque, struct hart *h)
+{
+	struct umbra_vm *vm = opaque;
+	return hypercall_dispatch(&vm->hc, h);
+}
+
+static int vm_prot_check(void *opaque, struct hart *h, gva_t va, gpa_t pa, unsigned acc,
+			 unsigned priv, unsigned *perm)
+{
+	struct umbra_vm *vm = opaque;
+	return hypercall_prot_check(&vm->hc, h, va, pa, acc, priv, perm);
+}
+
+static void vm_prot_changed(void *opaque, gpa_t page)
+{
+	struct umbra_vm *vm = opaque;
+	hypercall_page_changed(&vm->hc, page);
+}
+
+static bool vm_dma_allowed(void *opaque, gpa_t pa, uint64_t len, bool write)
+{
+	struct umbra_vm *vm = opaque;
+	return protect_dma_allowed(&vm->prot, pa, len, write);
+}
+
+static void vm_halt(void *opaque)
+{
+	struct umbra_vm *vm = opaque;
+	log_err("a protection violation whose action is 'halt' stops the VM");
+	vm_finish(vm, UMBRA_EXIT_HALTED);
+}
+
 static bool fw_ecall(void *opaque, struct hart *h)
 {
 	struct umbra_vm *vm = opaque;
@@ -278,7 +315,16 @@ static void code_written(void *opaque, gpa_t page)
 static int make_harts(struct umbra_vm *vm)
 {
 	struct hart_env env = {.mem = &vm->mem, .bus = &vm->bus, .opaque = vm, .mtime = vm_now,
-			       .ecall = fw_ecall, .m_trap = fw_m_trap};
+			       .ecall = fw_ecall, .m_trap = fw_m_trap, .hypercall = vm_hypercall,
+			       .prot_check = vm_prot_check};
+	if (protect_init(&vm->prot, &vm->mem, UMBRA_MAX_PROTECTED_PAGES))
+		return -ENOMEM;
+	vm->prot.changed = vm_prot_changed;
+	vm->prot.opaque = vm;
+	vm->mem.dma_allowed = vm_dma_allowed;
+	vm->mem.dma_opaque = vm;
+	vm->hc = (struct hypercalls){.prot = &vm->prot, .harts = vm->harts, .nharts = vm->nharts,
+				     .halt = vm_halt, .opaque = vm};
 	for (unsigned i = 0; i < vm->nharts; i++) {
 		/* The hart embeds its TLBs: allocate it page aligned. */
 		if (posix_memalign((void **)&vm->harts[i], 4096, sizeof(struct hart)))
@@ -444,6 +490,7 @@ void umbra_vm_destroy(struct umbra_vm *vm)
 			hart_destroy(vm->harts[i]);
 		free(vm->harts[i]);
 	}
+	protect_destroy(&vm->prot);
 	pmap_destroy(&vm->mem);
 	free(vm);
 }

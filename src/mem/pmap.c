@@ -82,18 +82,29 @@ void pmap_clear_code(struct pmap *pm)
 	pm->code_n = 0;
 }
 
-int pmap_dma_read(struct pmap *pm, gpa_t pa, void *buf, size_t len)
+int pmap_dma_check(struct pmap *pm, gpa_t pa, size_t len, bool write)
 {
 	if (!pmap_is_ram(pm, pa, len))
 		return -EFAULT;
+	if (pm->dma_allowed && !pm->dma_allowed(pm->dma_opaque, pa, len, write))
+		return -EACCES;
+	return 0;
+}
+
+int pmap_dma_read(struct pmap *pm, gpa_t pa, void *buf, size_t len)
+{
+	int rc = pmap_dma_check(pm, pa, len, false);
+	if (rc)
+		return rc;
 	memcpy(buf, pm->host + (pa - pm->ram_base), len);
 	return 0;
 }
 
 int pmap_dma_write(struct pmap *pm, gpa_t pa, const void *buf, size_t len)
 {
-	if (!pmap_is_ram(pm, pa, len))
-		return -EFAULT;
+	int rc = pmap_dma_check(pm, pa, len, true);
+	if (rc)
+		return rc;
 	prepare_write(pm, pa, len);
 	memcpy(pm->host + (pa - pm->ram_base), buf, len);
 	return 0;

@@ -42,6 +42,11 @@ struct pmap {
 	 * called when a page becomes code, so that TLBs stop caching write
 	 * access to it.
 	 */
+	uint32_t *prot;    /* per page: protection entry index (mem/protect.h), NULL: none */
+	/* Devices ask before DMA (set by the machine when protections exist). */
+	bool (*dma_allowed)(void *opaque, gpa_t pa, uint64_t len, bool write);
+	void *dma_opaque;
+
 	uint8_t *code;
 	gpa_t *code_list;
 	size_t code_n, code_cap;
@@ -84,7 +89,12 @@ void pmap_code_written(struct pmap *pm, gpa_t pa);
 /* Forgets every code mark (after the machine dropped all decoded code). */
 void pmap_clear_code(struct pmap *pm);
 
-/* Copy to/from guest RAM for devices and loaders; -EFAULT unless all of it is RAM. */
+/*
+ * Copy to/from guest RAM for devices and loaders; -EFAULT unless all of it
+ * is RAM, -EACCES if a protection denies devices that access (nothing is
+ * copied then).  pmap_dma_check() asks the same question without copying.
+ */
+int pmap_dma_check(struct pmap *pm, gpa_t pa, size_t len, bool write) MUST_CHECK;
 int pmap_dma_read(struct pmap *pm, gpa_t pa, void *buf, size_t len) MUST_CHECK;
 int pmap_dma_write(struct pmap *pm, gpa_t pa, const void *buf, size_t len) MUST_CHECK;
 

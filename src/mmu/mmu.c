@@ -33,7 +33,6 @@
 /* Access rights bits used in the TLB fill, same positions as PTE R/W/X. */
 #define PERM_ALL (PTE_R | PTE_W | PTE_X)
 #define PERM_LEVEL_SHIFT 8 /* bits 8-9: the level of the leaf (0: a 4 KiB page) */
-#define PERM_NOCACHE (1u << 10) /* PMP: do not cache this translation */
 
 static const uint64_t page_fault[] = {EXC_LOAD_PAGE, EXC_STORE_PAGE, EXC_INSN_PAGE};
 static const uint64_t access_fault[] = {EXC_LOAD_ACCESS, EXC_STORE_ACCESS, EXC_INSN_ACCESS};
@@ -153,6 +152,41 @@ static int translate(struct hart *h, gva_t va, unsigned size, enum mmu_access ac
 	return 0;
 }
 
+int mmu_lookup(struct hart *h, uint64_t satp, gva_t va, gpa_t *pa, unsigned *flags)
+{
+	uint64_t mode = satp >> 60;
+	if (mode == SATP_MODE_BARE) {
+		*pa = va;
+		*flags = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
+		return 0;
+	}
+	unsigned levels = mode == SATP_MODE_SV39 ? 3 : 4;
+	if (sext(va, 12 + 9 * levels) != (int64_t)va)
+		return -1;
+	gpa_t table = (satp & ((1ull << 44) - 1)) << PAGE_SHIFT;
+	for (int i = levels - 1; i >= 0; i--) {
+		gpa_t pte_pa = table + ((va >> (PAGE_SHIFT + 9 * i)) & 511) * 8;
+		if (!pmap_is_ram(h->env.mem, pte_pa, 8))
+			return -1;
+		uint64_t pte = ld_le(h->env.mem->host + (pte_pa - h->env.mem->ram_base), 8);
+		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte >> 54))
+			return -1;
+		uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
+		if (!(pte & (PTE_R | PTE_X))) {
+			if (i == 0)
+				return -1;
+			table = ppn << PAGE_SHIFT;
+			continue;
+		}
+		if (i > 0 && (ppn & ((1ull << (9 * i)) - 1)))
+			return -1;
+		*flags = pte & 0xff;
+		*pa = (ppn << PAGE_SHIFT) + (va & ((1ull << (PAGE_SHIFT + 9 * i)) - 1));
+		return 0;
+	}
+	return -1;
+}
+
 int mmu_translate(struct hart *h, gva_t va, enum mmu_access acc, gpa_t *pa)
 {
 	unsigned perm;
@@ -202,6 +236,17 @@ static uint8_t *data_access(struct hart *h, gva_t va, unsigned size, enum mmu_ac
 	}
 	*pa_out = pa;
 	if (pmap_is_ram(h->env.mem, pa, size)) {
+		if (UNLIKELY(h->prot_on)) {
+			switch (h->env.prot_check(h->env.opaque, h, va, pa, acc, data_priv(h), &perm)) {
+			case PROT_FAULT:
+				hart_trap(h, access_fault[acc], va);
+				return NULL;
+			case PROT_TAKEN:
+				return NULL;
+			case PROT_SILENT:
+				return (acc == ACC_READ ? h->silent_zero : h->silent_sink) + (va & ~PAGE_MASK);
+			}
+		}
 		if (acc == ACC_WRITE && pmap_is_code(h->env.mem, pa))
 			pmap_code_written(h->env.mem, pa);
 		return tlb_fill(h, h->tlb_data, va, pa, perm);
@@ -323,6 +368,13 @@ static bool fetch_half(struct hart *h, gva_t va, uint16_t *half)
 	int exc = translate(h, va, 2, ACC_FETCH, h->priv, &pa, &perm);
 	if (!exc && !pmap_is_ram(h->env.mem, pa, 2))
 		exc = EXC_INSN_ACCESS;
+	if (!exc && UNLIKELY(h->prot_on)) {
+		int v = h->env.prot_check(h->env.opaque, h, va, pa, ACC_FETCH, h->priv, &perm);
+		if (v == PROT_TAKEN)
+			return false;
+		if (v != PROT_OK)
+			exc = EXC_INSN_ACCESS;
+	}
 	if (exc) {
 		hart_trap(h, exc, va);
 		return false;

@@ -66,6 +66,13 @@ void *mmu_lr_ptr(struct hart *h, gva_t va, unsigned size);
  */
 bool mmu_fetch_slow(struct hart *h, gva_t pc, uint32_t *insn);
 
+/*
+ * Walks the page table of `satp` for va without side effects (no A/D
+ * update, no permission check): 0 with the physical address and the leaf's
+ * PTE flag bits (V R W X U G A D), or -1 if va is not mapped.
+ */
+int mmu_lookup(struct hart *h, uint64_t satp, gva_t va, gpa_t *pa, unsigned *flags) MUST_CHECK;
+
 /* Translates va for an access; 0 and *pa on success, else the exception cause. */
 int mmu_translate(struct hart *h, gva_t va, enum mmu_access acc, gpa_t *pa);
 

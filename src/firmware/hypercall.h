@@ -1,0 +1,31 @@
+/*
+ * hypercall.h - umbra's own hypercalls (include/umbra/hypercall.h) and the
+ * actions taken on protection violations.
+ *
+ * Contract: hypercall_dispatch() is the hart_env.hypercall hook and
+ * hypercall_prot_check() the hart_env.prot_check hook (see cpu/hart.h).
+ * Both run on the VM's thread.  The machine supplies the protection table,
+ * a way to stop the VM (HALT) and the list of harts (to switch their
+ * prot_on flag and drop their cached translations when rights change).
+ */
+#ifndef UMBRA_FIRMWARE_HYPERCALL_H
+#define UMBRA_FIRMWARE_HYPERCALL_H
+
+#include "cpu/hart.h"
+#include "mem/protect.h"
+
+struct hypercalls {
+	struct protect *prot;
+	struct hart **harts;
+	unsigned nharts;
+	void (*halt)(void *opaque);
+	void *opaque;
+};
+
+int hypercall_dispatch(struct hypercalls *hc, struct hart *h);
+int hypercall_prot_check(struct hypercalls *hc, struct hart *h, gva_t va, gpa_t pa,
+			 unsigned acc, unsigned priv, unsigned *perm);
+/* protect->changed: page's rights changed; drop its translations everywhere. */
+void hypercall_page_changed(struct hypercalls *hc, gpa_t page);
+
+#endif
