@@ -317,6 +317,24 @@ static size_t chain_copy(struct virtio *v, const struct virtio_seg *segs, unsign
 	return done;
 }
 
+bool virtio_chain_writable(struct virtio *v, const struct virtio_chain *c, uint64_t off,
+			   uint64_t len)
+{
+	const struct virtio_seg *segs = c->seg + c->nread;
+	for (unsigned i = 0; i < c->nseg - c->nread && len; i++) {
+		if (off >= segs[i].len) {
+			off -= segs[i].len;
+			continue;
+		}
+		uint64_t k = segs[i].len - off < len ? segs[i].len - off : len;
+		if (pmap_dma_check(v->mem, segs[i].gpa + off, k, true))
+			return false;
+		len -= k;
+		off = 0;
+	}
+	return true;
+}
+
 size_t virtio_chain_read(struct virtio *v, const struct virtio_chain *c, uint64_t off,
 			 void *buf, size_t len)
 {

@@ -89,6 +89,9 @@ bool virtio_pop(struct virtio *v, unsigned q, struct virtio_chain *c) MUST_CHECK
 /* Copy from the readable / to the writable part of c at byte offset off; return bytes copied. */
 size_t virtio_chain_read(struct virtio *v, const struct virtio_chain *c, uint64_t off,
 			 void *buf, size_t len);
+/* May the device write [off, off+len) of the chain's writable part (protections)? */
+bool virtio_chain_writable(struct virtio *v, const struct virtio_chain *c, uint64_t off,
+			   uint64_t len);
 size_t virtio_chain_write(struct virtio *v, const struct virtio_chain *c, uint64_t off,
 			  const void *buf, size_t len);
 /* Returns c to the driver in the used ring, saying `written` bytes were written. */

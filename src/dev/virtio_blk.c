@@ -110,6 +110,8 @@ static uint8_t transfer(struct virtio_blk *b, const struct virtio_chain *c, uint
 	if (sector > b->sectors || len / SECTOR > b->sectors - sector)
 		return S_IOERR;
 	uint64_t pos = sector * SECTOR;	/* cannot overflow: sector <= file size / 512 */
+	if (!write && !virtio_chain_writable(b->vio, c, 0, len))
+		return S_IOERR; /* a page devices may not write: nothing is written */
 	for (uint64_t done = 0; done < len;) {
 		size_t k = len - done < BOUNCE_BYTES ? (size_t)(len - done) : BOUNCE_BYTES;
 		if (!step(b, c, write, pos, done, k))
