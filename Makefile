@@ -14,7 +14,7 @@ UNIT    := $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/test_*.c)
 .PHONY: all check unit isa linux demo bench clean setup
 all: $(O)/umbra
 
-$(O)/umbra: $(O)/obj/app/main.o $(OBJS)
+$(O)/umbra: $(O)/obj/app/main.o $(O)/obj/app/cli.o $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/obj/%.o: %.c
@@ -49,4 +49,5 @@ setup:
 clean:
 	rm -rf $(O)
 
+-include mk/*.mk
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

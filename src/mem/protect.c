@@ -99,7 +99,8 @@ int protect_page(struct protect *p, uint32_t owner, gva_t va, gpa_t pa, uint32_t
 		return -EACCES;
 	if (old && old != e) /* va was bound to another page: rebind it */
 		unlink_entry(p, old);
-	if (e && e->seal && ((rights & ~e->rights) || !seal))
+	/* A sealed page may only get tighter: no new right, same action, still sealed. */
+	if (e && e->seal && ((rights & ~e->rights) || !seal || action != e->action))
 		return -EACCES;
 	if (!e) {
 		if (!p->free)
