@@ -69,6 +69,7 @@ void hart_reset(struct hart *h, uint64_t pc)
 	memset(h->pmpcfg, 0, sizeof(h->pmpcfg));
 	memset(h->pmpaddr, 0, sizeof(h->pmpaddr));
 	h->pmp_on = false;
+	h->pmp_n = 0;
 	h->fflags = h->frm = 0;
 	h->reservation = 0;
 	h->wfi = false;

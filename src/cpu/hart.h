@@ -143,6 +143,7 @@ struct hart {
 	uint64_t stvec, sscratch, sepc, scause, stval, satp;
 	uint64_t pmpcfg[8], pmpaddr[64];
 	bool pmp_on; /* some PMP entry is active (see mmu/pmp.h) */
+	uint8_t pmp_n, pmp_idx[64]; /* the active entries, in priority order */
 	bool prot_on; /* program-directed protections exist: consult env.prot_check */
 	uint32_t fflags, frm;
 

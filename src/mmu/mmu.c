@@ -139,16 +139,13 @@ static int translate(struct hart *h, gva_t va, unsigned size, enum mmu_access ac
 	if (exc || !pmp_active(h))
 		return exc;
 	bool uniform;
-	if (!pmp_allows(h, *pa, size, acc, priv, &uniform))
+	unsigned rights = pmp_rights(h, *pa, size, priv, &uniform);
+	if (!(rights & needed[acc]))
 		return access_fault[acc];
-	if (!uniform) {
+	/* Cache only what PMP allows, and only if that holds for the whole page. */
+	*perm &= rights | ~PERM_ALL;
+	if (!uniform)
 		*perm |= PERM_NOCACHE;
-		return 0;
-	}
-	/* Cache only the access types PMP allows on this page. */
-	for (unsigned a = ACC_READ; a <= ACC_FETCH; a++)
-		if ((*perm & needed[a]) && !pmp_allows(h, *pa & PAGE_MASK, 1, a, priv, &uniform))
-			*perm &= ~needed[a];
 	return 0;
 }
 

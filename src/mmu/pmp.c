@@ -46,18 +46,22 @@ bool pmp_active(const struct hart *h)
 	return h->pmp_on;
 }
 
-bool pmp_allows(const struct hart *h, gpa_t pa, unsigned size, enum mmu_access acc,
-		unsigned priv, bool *page_uniform)
+static unsigned to_perm(unsigned c)
 {
-	static const unsigned need[] = {PMP_R, PMP_W, PMP_X};
-	bool any = false;
+	return (c & PMP_R ? PERM_R : 0) | (c & PMP_W ? PERM_W : 0) | (c & PMP_X ? PERM_X : 0);
+}
+
+unsigned pmp_rights(const struct hart *h, gpa_t pa, unsigned size, unsigned priv,
+		    bool *page_uniform)
+{
+	const unsigned all = PERM_R | PERM_W | PERM_X;
 	gpa_t page = pa & PAGE_MASK;
 	*page_uniform = true;
-	for (unsigned i = 0; i < PMP_ENTRIES; i++) {
+	for (unsigned k = 0; k < h->pmp_n; k++) {
+		unsigned i = h->pmp_idx[k];
 		uint64_t lo, hi;
 		if (!range(h, i, &lo, &hi))
 			continue;
-		any = true;
 		if (lo >= hi)
 			continue;
 		bool page_inside = lo <= page && page + PAGE_SIZE <= hi;
@@ -67,13 +71,23 @@ bool pmp_allows(const struct hart *h, gpa_t pa, unsigned size, enum mmu_access a
 		if (pa + size <= lo || pa >= hi)
 			continue;
 		if (pa < lo || pa + size > hi)
-			return false; /* only part of the access matches */
+			return 0; /* only part of the access matches */
 		unsigned c = cfg(h, i);
 		if (priv == PRV_M && !(c & PMP_L))
-			return true;
-		return (c & need[acc]) != 0;
+			return all;
+		return to_perm(c);
 	}
-	return priv == PRV_M || !any;
+	return priv == PRV_M || !h->pmp_n ? all : 0;
+}
+
+/* Lists the entries whose A field is not OFF, in priority order. */
+static void update_active(struct hart *h)
+{
+	h->pmp_n = 0;
+	for (unsigned i = 0; i < PMP_ENTRIES; i++)
+		if (cfg(h, i) & PMP_A)
+			h->pmp_idx[h->pmp_n++] = (uint8_t)i;
+	h->pmp_on = h->pmp_n > 0;
 }
 
 void pmp_write_cfg(struct hart *h, unsigned reg, uint64_t val)
@@ -86,10 +100,7 @@ void pmp_write_cfg(struct hart *h, unsigned reg, uint64_t val)
 		nv |= ((ob & PMP_L) ? ob : vb) << (8 * b);
 	}
 	h->pmpcfg[reg / 2] = nv;
-	h->pmp_on = false;
-	for (unsigned r = 0; r < 8; r++)
-		if (h->pmpcfg[r] & 0x1818181818181818ull) /* some entry's A field is not OFF */
-			h->pmp_on = true;
+	update_active(h);
 	hart_tlb_flush(h);
 }
 

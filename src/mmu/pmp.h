@@ -16,8 +16,15 @@
 #include "mmu/mmu.h"
 
 bool pmp_active(const struct hart *h);
-bool pmp_allows(const struct hart *h, gpa_t pa, unsigned size, enum mmu_access acc,
-		unsigned priv, bool *page_uniform);
+/* The rights (PERM_R/W/X) priv has on [pa, pa+size), in one pass over the active entries. */
+unsigned pmp_rights(const struct hart *h, gpa_t pa, unsigned size, unsigned priv,
+		    bool *page_uniform);
+static inline bool pmp_allows(const struct hart *h, gpa_t pa, unsigned size,
+			      enum mmu_access acc, unsigned priv, bool *page_uniform)
+{
+	static const unsigned need[] = {PERM_R, PERM_W, PERM_X};
+	return pmp_rights(h, pa, size, priv, page_uniform) & need[acc];
+}
 /* Writes pmpcfg register `reg` (0, 2, ..., 14) / pmpaddr `idx` (0..63). */
 void pmp_write_cfg(struct hart *h, unsigned reg, uint64_t val);
 void pmp_write_addr(struct hart *h, unsigned idx, uint64_t val);
