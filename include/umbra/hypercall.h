@@ -31,10 +31,16 @@
 #define UMBRA_FN_SET_HANDLER 4   /* (handler va) -> 0 */
 #define UMBRA_FN_UPCALL_RETURN 5 /* (disposition, exit code): does not return */
 #define UMBRA_FN_STATS 6         /* (what) -> see UMBRA_STAT_* */
+#define UMBRA_FN_CLOAK_CREATE 7  /* (flags, image va, image pages, trampoline, trampoline sp)
+				  * -> domain | context << 32; continues in the domain's view */
+#define UMBRA_FN_CLOAK_PAGES 8   /* (va, npages) -> pages done: cloak more own pages */
+#define UMBRA_FN_CLOAK_RESUME 9  /* (context, system-call result): from the trampoline only */
+#define UMBRA_FN_UNCLOAK 10      /* (va, npages) -> pages done: make own pages public */
 
 /* Feature bits of UMBRA_FN_PROBE's value. */
 #define UMBRA_FEAT_PROTECT (1u << 0)
 #define UMBRA_FEAT_UPCALL (1u << 1)
+#define UMBRA_FEAT_CLOAK (1u << 2)
 
 /* Errors (a0): the SBI error codes. */
 #define UMBRA_OK 0
@@ -104,6 +110,24 @@
 #define UMBRA_UPCALL_SKIP 1  /* continues after it */
 #define UMBRA_UPCALL_EXIT 2  /* turns the call into the system call exit_group(code)
 			      * (a7 = 94, a0 = code) for the kernel to carry out */
+
+/*
+ * Cloaking (docs/cloaking.md).  CLOAK_CREATE makes the calling address
+ * space a domain: its image pages [image va, + pages) become cloaked (their
+ * SHA-256 is the program's identity) and the call returns in the domain's
+ * view, as thread context 0.  Flags: */
+#define UMBRA_CLOAK_KEY_DERIVED 1 /* key from umbra's master key and the identity,
+				   * so sealed data survives a restart; else a random key */
+/*
+ * Any trap out of the domain's view saves the thread's registers in umbra,
+ * scrubs them and enters the trampoline instead of the interrupted code:
+ * the kernel sees pc = trampoline (trampoline - 4 for a system call, which
+ * the kernel steps over), sp = trampoline sp, t0 = the context number, and
+ * for a system call a0-a7 as the program set them; every other register 0.
+ * The trampoline (uncloaked code) calls CLOAK_RESUME(t0, a0) to return.
+ * An access that fails verification is an integrity fault: the domain gets
+ * an access fault (its thread traps out) and umbra reports it.
+ */
 
 /* Limits. */
 #define UMBRA_MAX_PAGES_PER_CALL 512 /* larger requests report partial progress */

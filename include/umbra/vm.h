@@ -38,6 +38,8 @@ struct umbra_config {
 	unsigned ndrives;
 	bool deterministic;   /* time advances with retired instructions */
 	bool interpreter;     /* run the reference interpreter only (no decoded blocks) */
+	const char *master_key; /* cloaking master key file; NULL: $UMBRA_MASTER_KEY or
+				 * ~/.config/umbra/master.key, created (mode 0600) if absent */
 	int console_in;       /* fd for guest console input, -1 for none */
 	int console_out;      /* fd for guest console output */
 };

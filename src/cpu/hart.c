@@ -8,7 +8,7 @@
 void hart_tlb_flush(struct hart *h)
 {
 	for (unsigned v = 0; v < NVIEWS; v++)
-		for (unsigned c = 0; c < TLB_NCTX; c++)
+		for (unsigned c = 0; c < TLB_NCTX && ((h->views_used >> v) & 1); c++)
 			for (unsigned i = 0; i < TLB_SIZE; i++) {
 				struct tlb_entry *e = &h->tlb[v][c].e[i];
 				e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
@@ -16,6 +16,7 @@ void hart_tlb_flush(struct hart *h)
 	h->super_lo = UINT64_MAX;
 	h->super_hi = 0;
 	memset(h->wc_tag, 0xff, sizeof(h->wc_tag));
+	h->views_used = 1u << h->view;
 }
 
 void hart_tlb_flush_page(struct hart *h, gva_t va)
@@ -43,6 +44,7 @@ void hart_tlb_select(struct hart *h)
 	unsigned dp = h->priv;
 	if (dp == PRV_M && (h->mstatus & MSTATUS_MPRV))
 		dp = (h->mstatus >> 11) & 3;
+	h->views_used |= 1u << h->view;
 	h->tlb_fetch = &h->tlb[h->view][tlb_ctx(h->priv)];
 	h->tlb_data = &h->tlb[h->view][tlb_ctx(dp)];
 }
@@ -50,6 +52,7 @@ void hart_tlb_select(struct hart *h)
 void hart_init(struct hart *h, unsigned hartid, const struct hart_env *env)
 {
 	memset(h, 0, sizeof(*h));
+	h->views_used = (1u << NVIEWS) - 1; /* everything needs its first flush */
 	h->hartid = hartid;
 	h->env = *env;
 	h->state = HART_STOPPED;
@@ -83,6 +86,8 @@ static void enter_trap(struct hart *h, bool irq, uint64_t code, uint64_t tval)
 	uint64_t deleg = irq ? h->mideleg : h->medeleg;
 	h->reservation = 0;
 	h->wfi = false;
+	if (h->view != VIEW_SYSTEM && h->env.cloak_trap)
+		h->env.cloak_trap(h->env.opaque, h, irq, code); /* saves, scrubs, sets the trampoline */
 	if (h->priv <= PRV_S && ((deleg >> code) & 1)) {
 		h->scause = cause;
 		h->sepc = h->pc;

@@ -72,7 +72,8 @@ struct tlb_entry {
 };
 
 enum { TLB_CTX_M, TLB_CTX_S, TLB_CTX_U, TLB_NCTX };
-enum { VIEW_SYSTEM, NVIEWS };
+/* View 0 is the system's; views 1..NVIEWS-1 belong to cloaked domains (mem/cloak.h). */
+enum { VIEW_SYSTEM, NVIEWS = 5 };
 
 struct tlb {
 	struct tlb_entry e[TLB_SIZE];
@@ -115,6 +116,12 @@ struct hart_env {
 	 */
 	int (*prot_check)(void *opaque, struct hart *h, gva_t va, gpa_t pa, unsigned acc,
 			  unsigned priv, unsigned *perm);
+	/*
+	 * A trap is about to leave a cloaked domain's view (h->view != 0): the
+	 * hook saves and scrubs the thread's registers, points h->pc at the
+	 * domain's trampoline and switches h->view back to the system's.
+	 */
+	void (*cloak_trap)(void *opaque, struct hart *h, bool irq, uint64_t code);
 };
 
 enum { HC_DONE, HC_REDIRECT, HC_DELIVER };
@@ -130,6 +137,8 @@ struct hart {
 	uint64_t f[32];
 	unsigned priv;
 	unsigned view;
+	unsigned views_used; /* bit v: the TLB of view v may hold entries */
+	unsigned cloak_ctx;  /* the cloaked thread context running in a domain view */
 
 	/* Current TLB tables (derived from priv, MPRV/MPP and view). */
 	struct tlb *tlb_fetch;
@@ -144,7 +153,7 @@ struct hart {
 	uint64_t pmpcfg[8], pmpaddr[64];
 	bool pmp_on; /* some PMP entry is active (see mmu/pmp.h) */
 	uint8_t pmp_n, pmp_idx[64]; /* the active entries, in priority order */
-	bool prot_on; /* program-directed protections exist: consult env.prot_check */
+	bool prot_on; /* protections or cloaked pages exist: consult env.prot_check */
 	uint32_t fflags, frm;
 
 	/* LR/SC reservation: host address of the reserved word, 0 when none.

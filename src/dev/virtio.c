@@ -132,6 +132,11 @@ bool virtio_live(const struct virtio *v)
 	       !(v->status & (VIRTIO_S_NEEDS_RESET | VIRTIO_S_FAILED));
 }
 
+uint64_t virtio_features(const struct virtio *v)
+{
+	return (v->status & VIRTIO_S_FEATURES_OK) ? v->driver_features : 0;
+}
+
 /* Queue qi if it exists, is ready and the device is live; else NULL. */
 static struct virtq *live_queue(struct virtio *v, unsigned qi)
 {

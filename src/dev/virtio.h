@@ -81,6 +81,8 @@ void virtio_free(struct virtio *v);
 
 /* DRIVER_OK (with FEATURES_OK) and not in need of a reset. */
 bool virtio_live(const struct virtio *v);
+/* The feature bits the driver accepted, once FEATURES_OK is set; 0 before. */
+uint64_t virtio_features(const struct virtio *v);
 /* Whether the driver has made a chain available on queue q that is not popped yet. */
 bool virtio_has_avail(const struct virtio *v, unsigned q);
 

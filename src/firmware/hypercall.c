@@ -5,6 +5,7 @@
 #include "firmware/hypercall.h"
 
 #include <errno.h>
+#include <openssl/evp.h>
 
 #include "mmu/mmu.h"
 #include "umbra/hypercall.h"
@@ -26,9 +27,11 @@ void hypercall_page_changed(struct hypercalls *hc, gpa_t page)
 {
 	struct pmap *pm = hc->prot->pm;
 	uintptr_t host = (uintptr_t)pm->host + (page - pm->ram_base);
+	if (pmap_is_code(pm, page))
+		pmap_code_written(pm, page);
 	for (unsigned i = 0; i < hc->nharts; i++) {
 		hart_tlb_drop(hc->harts[i], host);
-		hc->harts[i]->prot_on = hc->prot->npages > 0;
+		hc->harts[i]->prot_on = hc->prot->npages > 0 || hc->cloak->npages > 0;
 	}
 }
 
@@ -201,12 +204,212 @@ static int do_upcall_return(struct hypercalls *hc, struct hart *h)
 	return HC_REDIRECT;
 }
 
+/* --- cloaking ------------------------------------------------------------ */
+
+static void switch_view(struct hart *h, unsigned view)
+{
+	h->view = view;
+	hart_tlb_select(h);
+}
+
+/* SHA-256 of the caller's pages [va, va + n pages), read through its page table. */
+static bool hash_image(struct hart *h, gva_t va, uint64_t n, uint8_t out[32])
+{
+	EVP_MD_CTX *s = EVP_MD_CTX_new();
+	bool good = s && EVP_DigestInit_ex(s, EVP_sha256(), NULL) == 1;
+	for (uint64_t i = 0; good && i < n; i++) {
+		gpa_t pa = user_page(h, va + i * PAGE_SIZE, 0);
+		good = pa && EVP_DigestUpdate(s, h->env.mem->host + (pa - h->env.mem->ram_base),
+					      PAGE_SIZE) == 1;
+	}
+	unsigned len = 0;
+	good = good && EVP_DigestFinal_ex(s, out, &len) == 1 && len == 32;
+	EVP_MD_CTX_free(s);
+	return good;
+}
+
+/* Cloaks (or uncloaks) the domain's pages [va, va + n pages) of the caller. */
+static struct ret cloak_range(struct hypercalls *hc, struct hart *h, unsigned d, gva_t va,
+			      uint64_t n, bool cloak)
+{
+	uint64_t done = 0;
+	int64_t e = 0;
+	for (; done < n; done++) {
+		gva_t page = va + done * PAGE_SIZE;
+		if (!cloak) {
+			struct cloak_page *cp = cloak_by_va(hc->cloak, d, page);
+			if (cp && cp->state == CLOAK_SEALED) {
+				gpa_t pa = user_page(h, page, 0);
+				if (!pa || cloak_unseal(hc->cloak, cp, pa)) {
+					e = UMBRA_ERR_INVALID_ADDRESS;
+					break;
+				}
+			}
+			cloak_remove(hc->cloak, d, page);
+			continue;
+		}
+		gpa_t pa = user_page(h, page, 0);
+		if (!pa) {
+			e = UMBRA_ERR_INVALID_ADDRESS;
+			break;
+		}
+		int rc = cloak_add(hc->cloak, d, page, pa);
+		if (rc) {
+			e = rc == -ENOSPC ? UMBRA_ERR_FAILED : UMBRA_ERR_DENIED;
+			break;
+		}
+	}
+	return progress(done, e);
+}
+
+static struct ret do_cloak_create(struct hypercalls *hc, struct hart *h)
+{
+	uint64_t flags = h->x[10], va = h->x[11], n = h->x[12];
+	gva_t tramp = h->x[13], tramp_sp = h->x[14];
+	uint8_t id[32];
+	if (h->priv != PRV_U || h->view != VIEW_SYSTEM)
+		return err(UMBRA_ERR_DENIED);
+	if (flags & ~(uint64_t)UMBRA_CLOAK_KEY_DERIVED)
+		return err(UMBRA_ERR_INVALID_PARAM);
+	if ((flags & UMBRA_CLOAK_KEY_DERIVED) && !hc->master_key)
+		return err(UMBRA_ERR_NOT_SUPPORTED);
+	int64_t e = check_range(va, &n);
+	if (e || n != h->x[12])
+		return err(e ? e : UMBRA_ERR_INVALID_PARAM);
+	if ((tramp & 1) || !user_page(h, tramp & PAGE_MASK, PTE_X) || !hash_image(h, va, n, id))
+		return err(UMBRA_ERR_INVALID_ADDRESS);
+	int d = cloak_domain_new(hc->cloak, h->satp,
+				 flags & UMBRA_CLOAK_KEY_DERIVED ? hc->master_key : NULL, id, sizeof(id));
+	if (d < 0)
+		return err(d == -EEXIST ? UMBRA_ERR_DENIED : UMBRA_ERR_FAILED);
+	struct cloak_domain *dom = cloak_domain(hc->cloak, (unsigned)d);
+	dom->trampoline = tramp;
+	dom->tramp_stack = tramp_sp;
+	struct ret r = cloak_range(hc, h, (unsigned)d, va, n, true);
+	if (r.error || r.value != n)
+		return err(UMBRA_ERR_FAILED); /* the image must be cloaked whole */
+	dom->ctx[0].state = CTX_RUNNING;
+	h->cloak_ctx = 0;
+	switch_view(h, (unsigned)d);
+	return ok((uint64_t)d);
+}
+
+static struct ret do_cloak_pages(struct hypercalls *hc, struct hart *h, bool cloak)
+{
+	gva_t va = h->x[10];
+	uint64_t n = h->x[11];
+	if (h->priv != PRV_U || h->view == VIEW_SYSTEM)
+		return err(UMBRA_ERR_DENIED); /* only from inside the domain */
+	int64_t e = check_range(va, &n);
+	if (e)
+		return err(e);
+	return cloak_range(hc, h, h->view, va, n, cloak);
+}
+
+/* CLOAK_RESUME(context, result), called by the trampoline. */
+static int do_cloak_resume(struct hypercalls *hc, struct hart *h)
+{
+	unsigned d = h->priv == PRV_U && h->view == VIEW_SYSTEM ? cloak_domain_of(hc->cloak, h->satp) : 0;
+	struct cloak_domain *dom = cloak_domain(hc->cloak, d);
+	uint64_t id = h->x[10], result = h->x[11];
+	if (!dom || id >= CLOAK_MAX_CONTEXTS || dom->ctx[id].state != CTX_SUSPENDED) {
+		h->x[10] = (uint64_t)UMBRA_ERR_DENIED; /* a forged or replayed context */
+		return HC_DONE;
+	}
+	struct cloak_ctx *c = &dom->ctx[id];
+	memcpy(h->x, c->x, sizeof(c->x));
+	memcpy(h->f, c->f, sizeof(c->f));
+	h->fflags = c->fflags;
+	h->frm = c->frm;
+	h->pc = c->pc;
+	if (c->in_syscall) { /* the result is the one thing the kernel hands back */
+		h->x[10] = result;
+		h->pc += 4;
+	}
+	c->state = CTX_RUNNING;
+	h->cloak_ctx = (unsigned)id;
+	switch_view(h, d);
+	return HC_REDIRECT;
+}
+
+void hypercall_cloak_trap(struct hypercalls *hc, struct hart *h, bool irq, uint64_t code)
+{
+	struct cloak_domain *dom = cloak_domain(hc->cloak, h->view);
+	if (!dom)
+		return;
+	struct cloak_ctx *c = &dom->ctx[h->cloak_ctx];
+	bool syscall = !irq && code == EXC_ECALL_U;
+	memcpy(c->x, h->x, sizeof(c->x));
+	memcpy(c->f, h->f, sizeof(c->f));
+	c->fflags = h->fflags;
+	c->frm = h->frm;
+	c->pc = h->pc;
+	c->in_syscall = syscall;
+	c->state = CTX_SUSPENDED;
+	/* Scrub: the kernel sees the trampoline, its stack, the context number,
+	 * and for a system call the arguments the shim put in a0-a7. */
+	for (unsigned i = 1; i < 32; i++)
+		if (!syscall || i < 10 || i > 17)
+			h->x[i] = 0;
+	memset(h->f, 0, sizeof(h->f));
+	h->fflags = 0;
+	h->x[2] = dom->tramp_stack;
+	h->x[5] = h->cloak_ctx;
+	h->pc = syscall ? dom->trampoline - 4 : dom->trampoline;
+	h->view = VIEW_SYSTEM; /* enter_trap selects the TLB */
+}
+
+bool hypercall_dma_prepare(struct hypercalls *hc, gpa_t pa, uint64_t len)
+{
+	if (!hc->cloak->npages)
+		return true;
+	for (gpa_t page = pa & PAGE_MASK; page < pa + len; page += PAGE_SIZE) {
+		struct cloak_page *cp = cloak_by_pa(hc->cloak, page);
+		if (cp && cloak_seal(hc->cloak, cp))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The cloaking part of the fill check: plaintext only in the domain's view.
+ * Returns PROT_OK to go on, or a verdict.
+ */
+static int cloak_check(struct hypercalls *hc, struct hart *h, gva_t va, gpa_t pa,
+		       unsigned acc, unsigned priv, unsigned *perm)
+{
+	struct cloak *c = hc->cloak;
+	if (h->view != VIEW_SYSTEM && priv == PRV_U) {
+		struct cloak_page *cp = cloak_by_va(c, h->view, va);
+		if (cp) {
+			if (cloak_unseal(c, cp, pa)) {
+				log_err("integrity fault: cloaked page 0x%llx of domain %u failed verification "
+					"(tampered, moved or replayed); the domain gets an access fault",
+					(unsigned long long)va, h->view);
+				return PROT_FAULT;
+			}
+			if (acc == UMBRA_ACCESS_WRITE)
+				cp->written = true;
+			else if (!cp->written)
+				*perm &= ~PERM_W; /* learn about the first write */
+			return PROT_OK;
+		}
+	}
+	struct cloak_page *other = cloak_by_pa(c, pa);
+	if (other && cloak_seal(c, other)) {
+		log_err("cannot seal cloaked page 0x%llx", (unsigned long long)pa);
+		return PROT_FAULT;
+	}
+	return PROT_OK;
+}
+
 int hypercall_dispatch(struct hypercalls *hc, struct hart *h)
 {
 	struct ret r;
 	switch (h->x[16]) {
 	case UMBRA_FN_PROBE:
-		r = ok((uint64_t)UMBRA_ABI_VERSION << 32 | UMBRA_FEAT_PROTECT | UMBRA_FEAT_UPCALL);
+		r = ok((uint64_t)UMBRA_ABI_VERSION << 32 | UMBRA_FEAT_PROTECT | UMBRA_FEAT_UPCALL |
+		       UMBRA_FEAT_CLOAK);
 		break;
 	case UMBRA_FN_PROTECT: r = do_protect(hc, h); break;
 	case UMBRA_FN_UNPROTECT: r = do_unprotect(hc, h); break;
@@ -214,6 +417,10 @@ int hypercall_dispatch(struct hypercalls *hc, struct hart *h)
 	case UMBRA_FN_SET_HANDLER: r = do_set_handler(hc, h); break;
 	case UMBRA_FN_UPCALL_RETURN: return do_upcall_return(hc, h);
 	case UMBRA_FN_STATS: r = do_stats(hc, h); break;
+	case UMBRA_FN_CLOAK_CREATE: r = do_cloak_create(hc, h); break;
+	case UMBRA_FN_CLOAK_PAGES: r = do_cloak_pages(hc, h, true); break;
+	case UMBRA_FN_UNCLOAK: r = do_cloak_pages(hc, h, false); break;
+	case UMBRA_FN_CLOAK_RESUME: return do_cloak_resume(hc, h);
 	default: r = err(UMBRA_ERR_NOT_SUPPORTED); break;
 	}
 	h->x[10] = (uint64_t)r.error;
@@ -289,6 +496,13 @@ int hypercall_prot_check(struct hypercalls *hc, struct hart *h, gva_t va, gpa_t 
 	struct protect *p = hc->prot;
 	struct prot_owner *cur = NULL;
 	uint32_t cur_id = 0;
+	if (hc->cloak->npages) {
+		int v = cloak_check(hc, h, va, pa, acc, priv, perm);
+		if (v != PROT_OK)
+			return v;
+	}
+	if (!p->npages)
+		return PROT_OK;
 	if (priv == PRV_U && (cur = protect_owner(p, h->satp, false)) && cur->pages)
 		cur_id = protect_owner_id(p, cur);
 	/* The owner's protected address now backed by another page: a remap. */

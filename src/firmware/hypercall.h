@@ -12,10 +12,13 @@
 #define UMBRA_FIRMWARE_HYPERCALL_H
 
 #include "cpu/hart.h"
+#include "mem/cloak.h"
 #include "mem/protect.h"
 
 struct hypercalls {
 	struct protect *prot;
+	struct cloak *cloak;
+	const uint8_t *master_key; /* for UMBRA_CLOAK_KEY_DERIVED; NULL: refused */
 	struct hart **harts;
 	unsigned nharts;
 	void (*halt)(void *opaque);
@@ -25,7 +28,11 @@ struct hypercalls {
 int hypercall_dispatch(struct hypercalls *hc, struct hart *h);
 int hypercall_prot_check(struct hypercalls *hc, struct hart *h, gva_t va, gpa_t pa,
 			 unsigned acc, unsigned priv, unsigned *perm);
-/* protect->changed: page's rights changed; drop its translations everywhere. */
+/* protect/cloak ->changed: page's rights or contents changed; drop its translations everywhere. */
 void hypercall_page_changed(struct hypercalls *hc, gpa_t page);
+/* hart_env.cloak_trap. */
+void hypercall_cloak_trap(struct hypercalls *hc, struct hart *h, bool irq, uint64_t code);
+/* Before a device touches [pa, pa+len): seals cloaked plaintext there; false if it cannot. */
+bool hypercall_dma_prepare(struct hypercalls *hc, gpa_t pa, uint64_t len);
 
 #endif

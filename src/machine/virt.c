@@ -20,7 +20,9 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <openssl/rand.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,7 +70,10 @@ struct umbra_vm {
 	struct virtio_console *vcon;
 	struct sbi sbi;
 	struct protect prot;
+	struct cloak cloak;
 	struct hypercalls hc;
+	uint8_t master_key[PAGECRYPT_KEY_BYTES];
+	bool have_master_key;
 	struct ttyout sbi_out;
 	unsigned nharts;
 	struct hart *harts[UMBRA_MAX_CPUS];
@@ -203,7 +208,62 @@ static void vm_prot_changed(void *opaque, gpa_t page)
 static bool vm_dma_allowed(void *opaque, gpa_t pa, uint64_t len, bool write)
 {
 	struct umbra_vm *vm = opaque;
-	return protect_dma_allowed(&vm->prot, pa, len, write);
+	/* Devices see cloaked pages only sealed; then the device rights apply. */
+	return hypercall_dma_prepare(&vm->hc, pa, len) &&
+	       protect_dma_allowed(&vm->prot, pa, len, write);
+}
+
+static void vm_cloak_trap(void *opaque, struct hart *h, bool irq, uint64_t code)
+{
+	struct umbra_vm *vm = opaque;
+	hypercall_cloak_trap(&vm->hc, h, irq, code);
+}
+
+/*
+ * The cloaking master key: read from the file, or made from the host's
+ * CSPRNG and stored (mode 0600) when the file does not exist yet.
+ */
+static void load_master_key(struct umbra_vm *vm)
+{
+	char path[512];
+	const char *p = vm->cfg.master_key ? vm->cfg.master_key : getenv("UMBRA_MASTER_KEY");
+	if (!p) {
+		const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+		if (!xdg && !home)
+			return;
+		snprintf(path, sizeof(path), "%s%s/umbra", xdg ? xdg : home, xdg ? "" : "/.config");
+		mkdir(xdg ? xdg : path, 0700);
+		if (!xdg) {
+			char cfg[512];
+			snprintf(cfg, sizeof(cfg), "%s/.config", home);
+			mkdir(cfg, 0700);
+		}
+		mkdir(path, 0700);
+		strncat(path, "/master.key", sizeof(path) - strlen(path) - 1);
+		p = path;
+	}
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		vm->have_master_key = read(fd, vm->master_key, sizeof(vm->master_key)) ==
+				      (ssize_t)sizeof(vm->master_key);
+		close(fd);
+		if (!vm->have_master_key)
+			log_warn("%s: not a %zu-byte key; derived cloaking keys are unavailable", p,
+				 sizeof(vm->master_key));
+		return;
+	}
+	if (RAND_bytes(vm->master_key, sizeof(vm->master_key)) != 1)
+		return;
+	fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, vm->master_key, sizeof(vm->master_key)) != (ssize_t)sizeof(vm->master_key)) {
+		log_warn("%s: cannot store the cloaking master key (%s); derived keys are unavailable",
+			 p, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	vm->have_master_key = true;
 }
 
 static void vm_halt(void *opaque)
@@ -316,15 +376,20 @@ static int make_harts(struct umbra_vm *vm)
 {
 	struct hart_env env = {.mem = &vm->mem, .bus = &vm->bus, .opaque = vm, .mtime = vm_now,
 			       .ecall = fw_ecall, .m_trap = fw_m_trap, .hypercall = vm_hypercall,
-			       .prot_check = vm_prot_check};
-	if (protect_init(&vm->prot, &vm->mem, UMBRA_MAX_PROTECTED_PAGES))
+			       .prot_check = vm_prot_check, .cloak_trap = vm_cloak_trap};
+	if (protect_init(&vm->prot, &vm->mem, UMBRA_MAX_PROTECTED_PAGES) ||
+	    cloak_init(&vm->cloak, &vm->mem, UMBRA_MAX_PROTECTED_PAGES))
 		return -ENOMEM;
 	vm->prot.changed = vm_prot_changed;
 	vm->prot.opaque = vm;
+	vm->cloak.changed = vm_prot_changed;
+	vm->cloak.opaque = vm;
+	load_master_key(vm);
 	vm->mem.dma_allowed = vm_dma_allowed;
 	vm->mem.dma_opaque = vm;
-	vm->hc = (struct hypercalls){.prot = &vm->prot, .harts = vm->harts, .nharts = vm->nharts,
-				     .halt = vm_halt, .opaque = vm};
+	vm->hc = (struct hypercalls){.prot = &vm->prot, .cloak = &vm->cloak, .harts = vm->harts,
+				     .nharts = vm->nharts, .halt = vm_halt, .opaque = vm,
+				     .master_key = vm->have_master_key ? vm->master_key : NULL};
 	for (unsigned i = 0; i < vm->nharts; i++) {
 		/* The hart embeds its TLBs: allocate it page aligned. */
 		if (posix_memalign((void **)&vm->harts[i], 4096, sizeof(struct hart)))
@@ -491,6 +556,8 @@ void umbra_vm_destroy(struct umbra_vm *vm)
 		free(vm->harts[i]);
 	}
 	protect_destroy(&vm->prot);
+	cloak_destroy(&vm->cloak);
+	memset(vm->master_key, 0, sizeof(vm->master_key));
 	pmap_destroy(&vm->mem);
 	free(vm);
 }

@@ -43,6 +43,7 @@ struct pmap {
 	 * access to it.
 	 */
 	uint32_t *prot;    /* per page: protection entry index (mem/protect.h), NULL: none */
+	uint32_t *cloak;   /* per page: the cloaked page plaintext here (mem/cloak.h) */
 	/* Devices ask before DMA (set by the machine when protections exist). */
 	bool (*dma_allowed)(void *opaque, gpa_t pa, uint64_t len, bool write);
 	void *dma_opaque;
