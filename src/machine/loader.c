@@ -105,11 +105,13 @@ static int load_elf(struct pmap *pm, const char *path, const uint8_t *b, uint64_
 		snprintf(err, errlen, "%s: truncated or malformed ELF program headers", path);
 		return -ENOEXEC;
 	}
-	const Elf64_Phdr *ph = (const void *)(b + eh->e_phoff);
+	const uint8_t *ph = b + eh->e_phoff;
 	gpa_t lo = UINT64_MAX, hi = 0;
 	for (int pass = 0; pass < 2; pass++) { /* check everything, then copy */
 		for (unsigned i = 0; i < eh->e_phnum; i++) {
-			const Elf64_Phdr *p = &ph[i];
+			Elf64_Phdr seg; /* copied out: e_phoff need not be aligned */
+			memcpy(&seg, ph + i * sizeof(seg), sizeof(seg));
+			const Elf64_Phdr *p = &seg;
 			if (p->p_type != PT_LOAD || p->p_memsz == 0)
 				continue;
 			if (p->p_filesz > p->p_memsz || p->p_offset > len ||

@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <openssl/rand.h>
@@ -33,6 +35,7 @@
 #include "dev/syscon.h"
 #include "dev/ttyout.h"
 #include "dev/uart.h"
+#include "dev/virtio_balloon.h"
 #include "dev/virtio_blk.h"
 #include "dev/virtio_console.h"
 #include "dev/virtio_rng.h"
@@ -68,6 +71,7 @@ struct umbra_vm {
 	struct virtio_blk *blk[UMBRA_MAX_DRIVES];
 	struct virtio_rng *rng;
 	struct virtio_console *vcon;
+	struct virtio_balloon *balloon;
 	struct sbi sbi;
 	struct protect prot;
 	struct cloak cloak;
@@ -92,6 +96,17 @@ struct umbra_vm {
 
 	bool done;
 	int exit_status;
+
+	/* Shared with other threads (host, API): under `lock`. */
+	pthread_mutex_t lock;
+	int wake_fd;              /* eventfd: a request is waiting */
+	struct umbra_vm_stats pub;
+	bool req_target, req_pause_set, req_pause, req_stop;
+	uint64_t req_target_bytes;
+	int req_stop_status;
+	bool paused;
+	uint64_t balloon_target_bytes;
+	uint64_t last_publish_ns;
 };
 
 static uint64_t host_ns(void)
@@ -117,6 +132,13 @@ static void vm_finish(struct umbra_vm *vm, int status)
 	}
 	for (unsigned i = 0; i < vm->nharts; i++)
 		vm->harts[i]->stop = true;
+}
+
+/* Nanoseconds since boot, for the balloon's statistics time stamps. */
+static uint64_t boot_ns(void *opaque)
+{
+	struct umbra_vm *vm = opaque;
+	return host_ns() - vm->start_ns;
 }
 
 /* --- interrupt wiring ---------------------------------------------------- */
@@ -347,6 +369,12 @@ static int make_devices(struct umbra_vm *vm, char *err, size_t errlen)
 				      errlen);
 	if (!vm->vcon)
 		return -1;
+	slot++;
+	vm->balloon = virtio_balloon_new(&vm->bus, &vm->mem, VIRT_VIRTIO_BASE + slot * VIRT_VIRTIO_STRIDE,
+					 plic_line(vm, VIRT_VIRTIO_IRQ + slot), err, errlen);
+	if (!vm->balloon)
+		return -1;
+	virtio_balloon_set_clock(vm->balloon, boot_ns, vm);
 	return 0;
 bus_full:
 	snprintf(err, errlen, "internal: device map conflict");
@@ -424,7 +452,7 @@ static int boot(struct umbra_vm *vm, char *err, size_t errlen)
 	struct loaded_image kernel = {0}, fw = {0};
 	struct board_desc d = {.nharts = vm->nharts, .ram_base = vm->mem.ram_base,
 			       .ram_size = vm->mem.ram_size, .bootargs = c->append,
-			       .nvirtio = c->ndrives + 2};
+			       .nvirtio = c->ndrives + 3};
 
 	if (vm->mem.ram_size < 2 * FDT_RESERVE) {
 		snprintf(err, errlen, "--mem: %llu bytes is too small (at least 2 MiB)",
@@ -514,6 +542,8 @@ struct umbra_vm *umbra_vm_create(const struct umbra_config *cfg, char *err, size
 	}
 	vm->cfg = *cfg;
 	vm->nharts = cfg->cpus;
+	pthread_mutex_init(&vm->lock, NULL);
+	vm->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	vm->fw = !cfg->firmware || !strcmp(cfg->firmware, "builtin") ? FW_BUILTIN
 		 : !strcmp(cfg->firmware, "none") ? FW_NONE : FW_FILE;
 	int rc = pmap_init(&vm->mem, VIRT_RAM_BASE, cfg->mem_bytes);
@@ -544,6 +574,8 @@ void umbra_vm_destroy(struct umbra_vm *vm)
 		virtio_rng_free(vm->rng);
 	if (vm->vcon)
 		virtio_console_free(vm->vcon);
+	if (vm->balloon)
+		virtio_balloon_free(vm->balloon);
 	if (vm->uart)
 		uart_free(vm->uart);
 	if (vm->syscon)
@@ -557,6 +589,9 @@ void umbra_vm_destroy(struct umbra_vm *vm)
 	}
 	protect_destroy(&vm->prot);
 	cloak_destroy(&vm->cloak);
+	if (vm->wake_fd >= 0)
+		close(vm->wake_fd);
+	pthread_mutex_destroy(&vm->lock);
 	memset(vm->master_key, 0, sizeof(vm->master_key));
 	pmap_destroy(&vm->mem);
 	free(vm);
@@ -607,17 +642,24 @@ static void take_input(struct umbra_vm *vm, const uint8_t *buf, size_t n)
 	}
 }
 
+static void service(struct umbra_vm *vm);
+
 /* Waits up to timeout_ns for console input (0: just look); reads what came. */
 static void poll_input(struct umbra_vm *vm, int64_t timeout_ns)
 {
 	feed_input(vm);
 	int fd = vm->cfg.console_in;
 	bool can_read = fd >= 0 && !vm->input_eof && vm->in_len < sizeof(vm->inbuf) / 2;
-	struct pollfd p = {.fd = can_read ? fd : -1, .events = POLLIN};
+	struct pollfd p[2] = {{.fd = can_read ? fd : -1, .events = POLLIN},
+			      {.fd = vm->wake_fd, .events = POLLIN}};
 	struct timespec ts = {.tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000};
 	if (timeout_ns <= 0 && !can_read)
 		return;
-	if (ppoll(&p, 1, timeout_ns < 0 ? NULL : &ts, NULL) <= 0 || !(p.revents & (POLLIN | POLLHUP)))
+	if (ppoll(p, 2, timeout_ns < 0 ? NULL : &ts, NULL) <= 0)
+		return;
+	if (p[1].revents & POLLIN)
+		service(vm);
+	if (!(p[0].revents & (POLLIN | POLLHUP)))
 		return;
 	uint8_t buf[64];
 	ssize_t n = read(fd, buf, sizeof(buf));
@@ -657,9 +699,116 @@ static void idle(struct umbra_vm *vm, uint64_t deadline)
 	vm->last_poll_ns = host_ns();
 }
 
+/* --- the mailbox: requests from other threads, published figures ---------- */
+
+static void publish(struct umbra_vm *vm)
+{
+	struct umbra_vm_stats st = {
+		.size_bytes = vm->mem.ram_size,
+		.allocated_bytes = vm->mem.frames * PAGE_SIZE,
+		.balloon_target_bytes = vm->balloon_target_bytes,
+		.instret = vm->retired,
+		.protection_violations = vm->prot.violations,
+		.running = !vm->done,
+		.paused = vm->paused,
+		.exit_status = vm->exit_status,
+	};
+	for (unsigned d = 1; d <= CLOAK_MAX_DOMAINS; d++) {
+		struct cloak_domain *dom = cloak_domain(&vm->cloak, d);
+		st.integrity_faults += dom ? dom->integrity_faults : 0;
+	}
+	struct balloon_stats bs;
+	st.balloon_bytes = virtio_balloon_inflated(vm->balloon) * PAGE_SIZE;
+	if (virtio_balloon_stats(vm->balloon, &bs)) {
+		st.guest_free_bytes = bs.val[BALLOON_S_MEMFREE];
+		st.guest_available_bytes = bs.val[BALLOON_S_AVAIL];
+		st.stats_time_ms = bs.updated_ns / 1000000;
+	}
+	vm->pub = st;
+}
+
+/* Takes the other threads' requests and publishes the figures. */
+static void service(struct umbra_vm *vm)
+{
+	uint64_t junk;
+	if (vm->wake_fd >= 0 && read(vm->wake_fd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
+		log_warn("wake-up eventfd: %s", strerror(errno));
+	pthread_mutex_lock(&vm->lock);
+	if (vm->req_target) {
+		vm->req_target = false;
+		vm->balloon_target_bytes = vm->req_target_bytes;
+		virtio_balloon_set_target(vm->balloon, vm->balloon_target_bytes / PAGE_SIZE);
+	}
+	if (vm->req_pause_set) {
+		vm->req_pause_set = false;
+		vm->paused = vm->req_pause;
+	}
+	if (vm->req_stop) {
+		vm->req_stop = false;
+		vm_finish(vm, vm->req_stop_status);
+	}
+	publish(vm);
+	pthread_mutex_unlock(&vm->lock);
+	vm->last_publish_ns = host_ns();
+}
+
+static void wake(struct umbra_vm *vm)
+{
+	uint64_t one = 1;
+	if (vm->wake_fd >= 0 && write(vm->wake_fd, &one, sizeof(one)) < 0)
+		return; /* the counter is saturated: a wake-up is pending anyway */
+}
+
+void umbra_vm_get_stats(struct umbra_vm *vm, struct umbra_vm_stats *out)
+{
+	pthread_mutex_lock(&vm->lock);
+	*out = vm->pub;
+	pthread_mutex_unlock(&vm->lock);
+}
+
+void umbra_vm_set_balloon_target(struct umbra_vm *vm, uint64_t bytes)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->req_target = true;
+	vm->req_target_bytes = bytes;
+	pthread_mutex_unlock(&vm->lock);
+	wake(vm);
+}
+
+void umbra_vm_pause(struct umbra_vm *vm, bool paused)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->req_pause_set = true;
+	vm->req_pause = paused;
+	pthread_mutex_unlock(&vm->lock);
+	wake(vm);
+}
+
+void umbra_vm_request_stop(struct umbra_vm *vm, int exit_status)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->req_stop = true;
+	vm->req_stop_status = exit_status;
+	pthread_mutex_unlock(&vm->lock);
+	wake(vm);
+}
+
+/* While paused, the VM's thread only waits for requests. */
+static void stay_paused(struct umbra_vm *vm)
+{
+	while (vm->paused && !vm->done) {
+		struct pollfd p = {.fd = vm->wake_fd, .events = POLLIN};
+		poll(&p, 1, 1000);
+		service(vm);
+	}
+}
+
 int umbra_vm_run(struct umbra_vm *vm)
 {
+	service(vm);
 	while (!vm->done) {
+		if (vm->paused)
+			stay_paused(vm);
 		bool busy = false;
 		for (unsigned i = 0; i < vm->nharts && !vm->done; i++) {
 			struct hart *h = vm->harts[i];
@@ -683,8 +832,11 @@ int umbra_vm_run(struct umbra_vm *vm)
 		if (now - vm->last_poll_ns >= INPUT_POLL_NS) {
 			vm->last_poll_ns = now;
 			poll_input(vm, 0);
+			if (now - vm->last_publish_ns >= UMBRA_PUBLISH_MS * 1000000ull)
+				service(vm);
 		}
 	}
 	ttyout_flush(&vm->sbi_out);
+	service(vm);
 	return vm->exit_status;
 }
