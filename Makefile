@@ -5,7 +5,7 @@ O       ?= build
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 override CFLAGS += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -Iinclude -MMD -MP
-LDLIBS  += -lfdt -lcrypto -lm
+LDLIBS  += -lfdt -lcrypto -ljson-c -lpthread -lm
 
 SRCS    := $(shell find src -name '*.c' | sort)
 OBJS    := $(SRCS:%.c=$(O)/obj/%.o)
@@ -14,7 +14,9 @@ UNIT    := $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/test_*.c)
 .PHONY: all check unit isa linux demo bench clean setup
 all: $(O)/umbra
 
-$(O)/umbra: $(O)/obj/app/main.o $(O)/obj/app/cli.o $(OBJS)
+APP     := $(patsubst %.c,$(O)/obj/%.o,$(wildcard app/*.c))
+
+$(O)/umbra: $(APP) $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/obj/%.o: %.c

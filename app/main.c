@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "host.h"
 #include "host/term.h"
 #include "umbra/vm.h"
 
@@ -16,6 +17,8 @@
 
 static const char usage[] =
 	"usage: umbra run --kernel FILE [options]\n"
+	"       umbra host --config FILE          several VMs on one memory budget (docs/config.md)\n"
+	"       umbra ctl [--socket P] COMMAND     talk to a running host (docs/api.md)\n"
 	"       umbra help | umbra --version\n"
 	"\n"
 	"Runs a RISC-V RV64GC 'virt' machine (QEMU's memory map) on the terminal.\n"
@@ -85,6 +88,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "host"))
+		return cmd_host(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "ctl"))
+		return cmd_ctl(argc - 2, argv + 2);
 	/* QEMU style: umbra -kernel F ... */
 	if (argv[1][0] == '-')
 		return cmd_run(argc - 1, argv + 1);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: host unit tests, the ISA suite on umbra, and the
-# Linux boot test (which fetches Debian's kernel on first use).  Prints one
+# The whole test suite: host unit tests, the ISA suite on umbra, the
+# Linux boot test (which fetches Debian's kernel on first use), the same
+# tests again under ASan + UBSan (tests/san/), and the fuzz regression
+# inputs plus a short run of every fuzz harness (tests/fuzz/).  Prints one
 # closing line "N passed, M failed" over the suites and fails if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,10 +21,13 @@ run_suite() {
 
 run_suite unit make --no-print-directory unit
 run_suite cli tests/cli/run.sh
+run_suite host-api tests/host/api.sh
 run_suite isa tests/isa/run.sh umbra
 run_suite linux tests/linux/boot-test.sh umbra
 run_suite linux-deterministic tests/linux/deterministic.sh
 run_suite linux-opensbi tests/linux/opensbi.sh
+run_suite sanitizers tests/san/run.sh
+run_suite fuzz make --no-print-directory fuzz-check
 
 echo "suites: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -493,6 +494,55 @@ static _Noreturn void run_shell(void)
     power_off();
 }
 
+/*
+ * umbra.mode=mem: the memory-scheduling workload.  After umbra.delay_s
+ * seconds it allocates umbra.mem_mib MiB, writes a pattern into every page,
+ * keeps touching all of it for umbra.hold_s seconds (so that it stays
+ * active), then verifies every page and reports.  mem_mib=0 is an idle VM.
+ */
+static unsigned cmdline_uint(const char *cmdline, const char *key, unsigned dflt)
+{
+    char v[32];
+    return cmdline_value(cmdline, key, v, sizeof v) ? (unsigned)strtoul(v, NULL, 10) : dflt;
+}
+
+static _Noreturn void run_mem(const char *cmdline)
+{
+    unsigned mib = cmdline_uint(cmdline, "umbra.mem_mib", 0);
+    unsigned hold = cmdline_uint(cmdline, "umbra.hold_s", 10);
+    unsigned delay = cmdline_uint(cmdline, "umbra.delay_s", 0);
+    sleep(delay);
+    size_t bytes = (size_t)mib << 20, pages = bytes / 4096;
+    uint64_t *mem = NULL;
+    if (mib) {
+        mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED) {
+            say("UMBRA-MEM: FAIL mmap of %u MiB: %s", mib, strerror(errno));
+            power_off();
+        }
+        for (size_t p = 0; p < pages; p++)
+            for (size_t w = 0; w < 512; w += 64)
+                mem[p * 512 + w] = p * 0x9e3779b97f4a7c15ull + w;
+        say("umbra-init: %u MiB written", mib);
+    }
+    for (unsigned t = 0; t < hold; t++) {
+        sleep(1);
+        volatile uint64_t sink = 0;
+        for (size_t p = 0; p < pages; p++)
+            sink += mem[p * 512];
+        (void)sink;
+    }
+    size_t bad = 0;
+    for (size_t p = 0; p < pages; p++)
+        for (size_t w = 0; w < 512; w += 64)
+            bad += mem[p * 512 + w] != p * 0x9e3779b97f4a7c15ull + w;
+    if (bad)
+        say("UMBRA-MEM: FAIL %zu words changed", bad);
+    else
+        say("UMBRA-MEM: PASS %u MiB intact", mib);
+    power_off();
+}
+
 int main(void)
 {
     setup_system();
@@ -511,6 +561,8 @@ int main(void)
         run_test(cmdline);
     if (strcmp(mode, "shell") == 0)
         run_shell();
+    if (strcmp(mode, "mem") == 0)
+        run_mem(cmdline);
     say("UMBRA-LINUX-TEST: FAIL unknown umbra.mode '%s' (test or shell)", mode);
     power_off();
 }

@@ -50,7 +50,30 @@ struct umbra_vm *umbra_vm_create(const struct umbra_config *cfg, char *err, size
 int umbra_vm_run(struct umbra_vm *vm);
 void umbra_vm_destroy(struct umbra_vm *vm);
 
-/* Instructions retired by all harts so far. */
+/* Instructions retired by all harts so far (VM thread only). */
 uint64_t umbra_vm_instret(const struct umbra_vm *vm);
+
+/*
+ * From any thread: a snapshot of the VM's figures, published by the VM's
+ * thread at least every UMBRA_PUBLISH_MS while it runs (and when it stops).
+ */
+#define UMBRA_PUBLISH_MS 20
+struct umbra_vm_stats {
+	uint64_t size_bytes;           /* guest RAM */
+	uint64_t allocated_bytes;      /* backed by host frames now */
+	uint64_t balloon_target_bytes; /* what the balloon should hold */
+	uint64_t balloon_bytes;        /* what it holds */
+	uint64_t guest_free_bytes, guest_available_bytes; /* from the balloon's statistics */
+	uint64_t stats_time_ms;        /* when the guest last reported them (0: never) */
+	uint64_t instret;
+	uint64_t protection_violations, integrity_faults;
+	bool running, paused;
+	int exit_status;               /* valid once !running */
+};
+void umbra_vm_get_stats(struct umbra_vm *vm, struct umbra_vm_stats *out);
+/* From any thread: requests, carried out by the VM's thread within UMBRA_PUBLISH_MS. */
+void umbra_vm_set_balloon_target(struct umbra_vm *vm, uint64_t bytes);
+void umbra_vm_pause(struct umbra_vm *vm, bool paused);
+void umbra_vm_request_stop(struct umbra_vm *vm, int exit_status);
 
 #endif

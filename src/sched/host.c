@@ -1,0 +1,186 @@
+#include "sched/host.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sched/policy.h"
+
+#define EVENTS_PER_SECOND 50 /* events beyond this are dropped (rate limit) */
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint64_t host_now_ms(const struct host *h)
+{
+	return mono_ms() - h->start_ms;
+}
+
+int host_find(struct host *h, const char *name)
+{
+	for (unsigned i = 0; i < h->nvms; i++)
+		if (!strcmp(h->vms[i].cfg->name, name))
+			return (int)i;
+	return -1;
+}
+
+static void event(struct host *h, enum host_event_kind kind, unsigned vm, uint64_t value)
+{
+	uint64_t now = host_now_ms(h);
+	if (now / 1000 != h->events_second) {
+		h->events_second = now / 1000;
+		h->events_this_second = 0;
+	}
+	if (++h->events_this_second > EVENTS_PER_SECOND)
+		return;
+	struct host_event *e = &h->events[h->event_seq % HOST_EVENTS];
+	*e = (struct host_event){.seq = ++h->event_seq, .time_ms = now, .kind = kind, .vm = vm,
+				 .value = value};
+}
+
+static void *vm_thread(void *arg)
+{
+	struct host_vm *v = arg;
+	umbra_vm_run(v->vm);
+	return NULL;
+}
+
+int host_start(struct host *h, struct host_config *cfg, char *err, size_t errlen)
+{
+	memset(h, 0, sizeof(*h));
+	pthread_mutex_init(&h->lock, NULL);
+	h->cfg = cfg;
+	h->start_ms = mono_ms();
+	for (unsigned i = 0; i < cfg->nvms; i++) {
+		struct host_vm *v = &h->vms[i];
+		struct vm_config *c = &cfg->vms[i];
+		v->cfg = c;
+		v->console_fd = -1;
+		if (c->console_log) {
+			v->console_fd = open(c->console_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (v->console_fd < 0) {
+				snprintf(err, errlen, "%s: %s (console of VM '%s')", c->console_log,
+					 strerror(errno), c->name);
+				return -1;
+			}
+		}
+		c->vm.console_out = v->console_fd;
+		char e[400] = "";
+		v->vm = umbra_vm_create(&c->vm, e, sizeof(e));
+		if (!v->vm) {
+			snprintf(err, errlen, "VM '%s': %s", c->name, e);
+			return -1;
+		}
+		v->reservation_bytes = c->reservation_bytes;
+		v->limit_bytes = c->limit_bytes;
+		v->shares = c->shares;
+		v->target_bytes = c->limit_bytes;
+		h->nvms = i + 1;
+	}
+	for (unsigned i = 0; i < h->nvms; i++) {
+		if (pthread_create(&h->vms[i].thread, NULL, vm_thread, &h->vms[i]) != 0) {
+			snprintf(err, errlen, "cannot start a thread for VM '%s'", h->vms[i].cfg->name);
+			return -1;
+		}
+		h->vms[i].started = true;
+	}
+	return 0;
+}
+
+/* The active-memory estimate: what the guest says it uses, else what it holds. */
+static uint64_t active_estimate(const struct umbra_vm_stats *s)
+{
+	if (!s->stats_time_ms)
+		return s->allocated_bytes;
+	uint64_t held = s->size_bytes - s->balloon_bytes;
+	return s->guest_free_bytes < held ? held - s->guest_free_bytes : 0;
+}
+
+static uint64_t step_toward(uint64_t from, uint64_t to, uint64_t step)
+{
+	if (to > from)
+		return to - from > step ? from + step : to;
+	return from - to > step ? from - step : to;
+}
+
+unsigned host_tick(struct host *h)
+{
+	pthread_mutex_lock(&h->lock);
+	struct sched_vm sv[CONFIG_MAX_VMS];
+	unsigned running = 0;
+	uint64_t now = host_now_ms(h);
+	for (unsigned i = 0; i < h->nvms; i++) {
+		struct host_vm *v = &h->vms[i];
+		bool was_running = v->stats.running || !v->stats.size_bytes;
+		umbra_vm_get_stats(v->vm, &v->stats);
+		if (!v->stats.running && was_running && v->stats.size_bytes)
+			event(h, EV_VM_STOPPED, i, (uint64_t)v->stats.exit_status);
+		if (v->stats.protection_violations != v->seen_violations)
+			event(h, EV_PROTECTION, i, v->stats.protection_violations);
+		if (v->stats.integrity_faults != v->seen_integrity)
+			event(h, EV_INTEGRITY, i, v->stats.integrity_faults);
+		v->seen_violations = v->stats.protection_violations;
+		v->seen_integrity = v->stats.integrity_faults;
+		running += v->stats.running;
+		v->active_bytes = active_estimate(&v->stats);
+		sv[i] = (struct sched_vm){.size_pages = v->stats.size_bytes / 4096,
+					  .reservation_pages = v->reservation_bytes / 4096,
+					  .limit_pages = v->limit_bytes / 4096, .shares = v->shares,
+					  .active_pages = v->active_bytes / 4096};
+	}
+	const struct sched_config *sc = &h->cfg->sched;
+	if (sc->enabled &&
+	    sched_allocate(sv, h->nvms, h->cfg->host_mem_bytes / 4096, sc->idle_tax, 2048) == 0) {
+		for (unsigned i = 0; i < h->nvms; i++)
+			if (!h->vms[i].manual_target)
+				h->vms[i].target_bytes = sv[i].target_pages * 4096;
+	}
+	for (unsigned i = 0; i < h->nvms; i++) {
+		struct host_vm *v = &h->vms[i];
+		if (!v->stats.running)
+			continue;
+		uint64_t want = v->stats.size_bytes - v->target_bytes; /* what the balloon must hold */
+		uint64_t goal = step_toward(v->balloon_goal_bytes, want, sc->step_bytes);
+		if (goal != v->balloon_goal_bytes) {
+			v->balloon_goal_bytes = goal;
+			umbra_vm_set_balloon_target(v->vm, goal);
+			event(h, EV_BALLOON_TARGET, i, goal);
+		}
+		/* A balloon far from its goal that has not moved for stall_ms is stalled. */
+		uint64_t gap = goal > v->stats.balloon_bytes ? goal - v->stats.balloon_bytes
+							      : v->stats.balloon_bytes - goal;
+		if (v->stats.balloon_bytes != v->last_balloon_bytes || gap < (1u << 20)) {
+			v->last_balloon_bytes = v->stats.balloon_bytes;
+			v->last_move_ms = now;
+			v->stalled = false;
+		} else if (!v->stalled && now - v->last_move_ms > sc->stall_ms) {
+			v->stalled = true;
+			event(h, EV_BALLOON_STALL, i, gap);
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+	return running;
+}
+
+void host_stop(struct host *h)
+{
+	for (unsigned i = 0; i < h->nvms; i++)
+		umbra_vm_request_stop(h->vms[i].vm, 0);
+	for (unsigned i = 0; i < h->nvms; i++)
+		if (h->vms[i].started)
+			pthread_join(h->vms[i].thread, NULL);
+	for (unsigned i = 0; i < h->nvms; i++) {
+		umbra_vm_destroy(h->vms[i].vm);
+		if (h->vms[i].console_fd >= 0)
+			close(h->vms[i].console_fd);
+	}
+	pthread_mutex_destroy(&h->lock);
+}
