@@ -26,6 +26,7 @@ run_suite isa tests/isa/run.sh umbra
 run_suite linux tests/linux/boot-test.sh umbra
 run_suite linux-deterministic tests/linux/deterministic.sh
 run_suite linux-opensbi tests/linux/opensbi.sh
+run_suite linux-balloon tests/host/balloon-linux.sh
 run_suite sanitizers tests/san/run.sh
 run_suite fuzz make --no-print-directory fuzz-check
 

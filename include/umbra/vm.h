@@ -65,6 +65,7 @@ struct umbra_vm_stats {
 	uint64_t balloon_bytes;        /* what it holds */
 	uint64_t guest_free_bytes, guest_available_bytes; /* from the balloon's statistics */
 	uint64_t stats_time_ms;        /* when the guest last reported them (0: never) */
+	uint64_t stats_age_ms;         /* how long ago (UINT64_MAX: never) */
 	uint64_t instret;
 	uint64_t protection_violations, integrity_faults;
 	bool running, paused;

@@ -107,6 +107,7 @@ struct umbra_vm {
 	bool paused;
 	uint64_t balloon_target_bytes;
 	uint64_t last_publish_ns;
+	uint64_t last_stats_request_ns;
 };
 
 static uint64_t host_ns(void)
@@ -719,10 +720,12 @@ static void publish(struct umbra_vm *vm)
 	}
 	struct balloon_stats bs;
 	st.balloon_bytes = virtio_balloon_inflated(vm->balloon) * PAGE_SIZE;
-	if (virtio_balloon_stats(vm->balloon, &bs)) {
+	st.stats_age_ms = UINT64_MAX;
+	if (virtio_balloon_stats(vm->balloon, &bs) && bs.updated_ns) {
 		st.guest_free_bytes = bs.val[BALLOON_S_MEMFREE];
 		st.guest_available_bytes = bs.val[BALLOON_S_AVAIL];
 		st.stats_time_ms = bs.updated_ns / 1000000;
+		st.stats_age_ms = (boot_ns(vm) - bs.updated_ns) / 1000000;
 	}
 	vm->pub = st;
 }
@@ -750,6 +753,11 @@ static void service(struct umbra_vm *vm)
 	publish(vm);
 	pthread_mutex_unlock(&vm->lock);
 	vm->last_publish_ns = host_ns();
+	/* Ask the guest for fresh statistics once a second. */
+	if (vm->last_publish_ns - vm->last_stats_request_ns >= 1000000000ull) {
+		vm->last_stats_request_ns = vm->last_publish_ns;
+		virtio_balloon_request_stats(vm->balloon);
+	}
 }
 
 static void wake(struct umbra_vm *vm)

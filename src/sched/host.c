@@ -95,10 +95,13 @@ int host_start(struct host *h, struct host_config *cfg, char *err, size_t errlen
 	return 0;
 }
 
-/* The active-memory estimate: what the guest says it uses, else what it holds. */
+/*
+ * The active-memory estimate: what the guest says it uses (its memory less
+ * what is free, from fresh balloon statistics), else the frames it holds.
+ */
 static uint64_t active_estimate(const struct umbra_vm_stats *s)
 {
-	if (!s->stats_time_ms)
+	if (s->stats_age_ms > 3000)
 		return s->allocated_bytes;
 	uint64_t held = s->size_bytes - s->balloon_bytes;
 	return s->guest_free_bytes < held ? held - s->guest_free_bytes : 0;
