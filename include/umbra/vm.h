@@ -61,6 +61,7 @@ uint64_t umbra_vm_instret(const struct umbra_vm *vm);
 struct umbra_vm_stats {
 	uint64_t size_bytes;           /* guest RAM */
 	uint64_t allocated_bytes;      /* backed by host frames now */
+	uint64_t active_bytes;         /* working-set sampling estimate (0 until measured) */
 	uint64_t balloon_target_bytes; /* what the balloon should hold */
 	uint64_t balloon_bytes;        /* what it holds */
 	uint64_t guest_free_bytes, guest_available_bytes; /* from the balloon's statistics */

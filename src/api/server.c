@@ -63,6 +63,7 @@ static json_object *figures(struct host *h, unsigned i)
 	json_object_object_add(o, "balloon_stalled", json_object_new_boolean(v->stalled));
 	add_u64(o, "allocated_bytes", s->allocated_bytes);
 	add_u64(o, "active_bytes", v->active_bytes);
+	add_u64(o, "sampled_active_bytes", s->active_bytes);
 	add_u64(o, "swapped_bytes", 0);
 	add_u64(o, "guest_free_bytes", s->guest_free_bytes);
 	add_u64(o, "guest_available_bytes", s->guest_available_bytes);

@@ -44,6 +44,7 @@
 #include "machine/fdt.h"
 #include "machine/loader.h"
 #include "mem/protect.h"
+#include "mem/wss.h"
 #include "umbra/hypercall.h"
 
 #define SLICE 20000                 /* instructions per hart turn */
@@ -108,6 +109,7 @@ struct umbra_vm {
 	uint64_t balloon_target_bytes;
 	uint64_t last_publish_ns;
 	uint64_t last_stats_request_ns;
+	struct wss wss;
 };
 
 static uint64_t host_ns(void)
@@ -555,6 +557,7 @@ struct umbra_vm *umbra_vm_create(const struct umbra_config *cfg, char *err, size
 		return NULL;
 	}
 	vm->start_ns = host_ns();
+	wss_init(&vm->wss, vm->start_ns ^ (uintptr_t)vm);
 	if (make_harts(vm) || make_devices(vm, err, errlen) || boot(vm, err, errlen)) {
 		if (!err[0])
 			snprintf(err, errlen, "out of memory");
@@ -707,6 +710,7 @@ static void publish(struct umbra_vm *vm)
 	struct umbra_vm_stats st = {
 		.size_bytes = vm->mem.ram_size,
 		.allocated_bytes = vm->mem.frames * PAGE_SIZE,
+		.active_bytes = wss_active_bytes(&vm->wss),
 		.balloon_target_bytes = vm->balloon_target_bytes,
 		.instret = vm->retired,
 		.protection_violations = vm->prot.violations,
@@ -728,6 +732,17 @@ static void publish(struct umbra_vm *vm)
 		st.stats_age_ms = (boot_ns(vm) - bs.updated_ns) / 1000000;
 	}
 	vm->pub = st;
+}
+
+#define WSS_SAMPLE_PAGES 100
+
+/* A page entered the working-set sample: no TLB may skip the fill path for it. */
+static void drop_page(void *opaque, gpa_t page)
+{
+	struct umbra_vm *vm = opaque;
+	uintptr_t host = (uintptr_t)vm->mem.host + (page - vm->mem.ram_base);
+	for (unsigned i = 0; i < vm->nharts; i++)
+		hart_tlb_drop(vm->harts[i], host);
 }
 
 /* Takes the other threads' requests and publishes the figures. */
@@ -753,10 +768,11 @@ static void service(struct umbra_vm *vm)
 	publish(vm);
 	pthread_mutex_unlock(&vm->lock);
 	vm->last_publish_ns = host_ns();
-	/* Ask the guest for fresh statistics once a second. */
+	/* Once a second: fresh guest statistics, and a working-set sample. */
 	if (vm->last_publish_ns - vm->last_stats_request_ns >= 1000000000ull) {
 		vm->last_stats_request_ns = vm->last_publish_ns;
 		virtio_balloon_request_stats(vm->balloon);
+		wss_period(&vm->wss, &vm->mem, WSS_SAMPLE_PAGES, drop_page, vm);
 	}
 }
 

@@ -122,7 +122,7 @@ int pmap_release(struct pmap *pm, gpa_t pa, uint64_t len)
 		return -errno;
 	for (uint64_t p = 0; p < len; p += PAGE_SIZE) {
 		uint8_t *st = &pm->state[(off + p) >> PAGE_SHIFT];
-		if (*st == PAGE_PRESENT) {
+		if (*st != PAGE_UNTOUCHED) {
 			*st = PAGE_UNTOUCHED;
 			pm->frames--;
 		}

@@ -22,6 +22,7 @@
 enum pmap_page_state {
 	PAGE_UNTOUCHED = 0, /* no host frame yet: reads as zero */
 	PAGE_PRESENT = 1,   /* backed by a host frame */
+	PAGE_SAMPLED = 2,   /* backed, and in the working-set sample: not yet touched */
 };
 
 struct pmap {
@@ -30,6 +31,7 @@ struct pmap {
 	uint8_t *host;      /* host address of ram_base */
 	uint8_t *state;     /* one enum pmap_page_state per page */
 	uint64_t frames;    /* pages currently backed (first touch counted) */
+	uint64_t sample_touched; /* sampled pages touched since the sample was taken */
 	/* Called when a page loses its backing (hook set by the machine). */
 	void (*invalidate)(void *opaque, gpa_t page);
 	void *invalidate_opaque;
@@ -72,8 +74,11 @@ static inline uint8_t *pmap_touch(struct pmap *pm, gpa_t pa)
 	uint64_t off = pa - pm->ram_base;
 	uint8_t *st = &pm->state[off >> PAGE_SHIFT];
 	if (UNLIKELY(*st != PAGE_PRESENT)) {
+		if (*st == PAGE_SAMPLED)
+			pm->sample_touched++; /* a sampled page was used */
+		else
+			pm->frames++;
 		*st = PAGE_PRESENT;
-		pm->frames++;
 	}
 	return pm->host + off;
 }

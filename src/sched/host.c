@@ -96,15 +96,19 @@ int host_start(struct host *h, struct host_config *cfg, char *err, size_t errlen
 }
 
 /*
- * The active-memory estimate: what the guest says it uses (its memory less
- * what is free, from fresh balloon statistics), else the frames it holds.
+ * The active-memory estimate: the working-set sample, but never below what
+ * the guest's own fresh statistics say it cannot give back (its memory less
+ * what is available).  Before the first sample: the frames it holds.
  */
 static uint64_t active_estimate(const struct umbra_vm_stats *s)
 {
-	if (s->stats_age_ms > 3000)
-		return s->allocated_bytes;
-	uint64_t held = s->size_bytes - s->balloon_bytes;
-	return s->guest_free_bytes < held ? held - s->guest_free_bytes : 0;
+	uint64_t est = s->active_bytes ? s->active_bytes : s->allocated_bytes;
+	if (s->stats_age_ms <= 3000) {
+		uint64_t held = s->size_bytes - s->balloon_bytes;
+		uint64_t used = s->guest_available_bytes < held ? held - s->guest_available_bytes : 0;
+		est = used > est ? used : est;
+	}
+	return est;
 }
 
 static uint64_t step_toward(uint64_t from, uint64_t to, uint64_t step)
