@@ -27,6 +27,9 @@ ifeq ($(FUZZ),1)
 CC = clang
 override CFLAGS += -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all \
 	  -fno-omit-frame-pointer -Iapp
+# Comparison tracing makes the TLB, PMP and block-cache loops ten times slower.
+$(O)/obj/src/cpu/hart.o $(O)/obj/src/cpu/blocks.o $(O)/obj/src/mmu/%.o: \
+	override CFLAGS += -fno-sanitize-coverage=trace-cmp
 .SECONDARY: $(FUZZERS:%=$(O)/obj/tests/fuzz/fuzz_%.o)
 $(O)/fuzz_%: $(O)/obj/tests/fuzz/fuzz_%.o $(O)/obj/app/cli.o $(OBJS)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)

@@ -10,8 +10,8 @@ packages=(
 	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross cpio xz-utils zstd file
 	# the reference machine for tests and benchmarks, and OpenSBI for --firmware FILE
 	qemu-system-misc opensbi
-	# tests
-	gdb-multiarch tmux procps
+	# tests; clang with libFuzzer and the sanitizer runtimes for tests/san and tests/fuzz
+	gdb-multiarch tmux procps clang libclang-rt-14-dev
 )
 
 if [ "$(id -u)" -ne 0 ]; then

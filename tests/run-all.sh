@@ -23,12 +23,15 @@ run_suite unit make --no-print-directory unit
 run_suite cli tests/cli/run.sh
 run_suite host-api tests/host/api.sh
 run_suite isa tests/isa/run.sh umbra
+run_suite protect tests/protect/run.sh
+run_suite cloak tests/cloak/run.sh
 run_suite linux tests/linux/boot-test.sh umbra
 run_suite linux-deterministic tests/linux/deterministic.sh
 run_suite linux-opensbi tests/linux/opensbi.sh
+run_suite linux-protect tests/protect/linux.sh
 run_suite linux-balloon tests/host/balloon-linux.sh
 run_suite sanitizers tests/san/run.sh
-run_suite fuzz make --no-print-directory fuzz-check
+run_suite fuzz make --no-print-directory -j2 fuzz-check
 
 echo "suites: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -85,7 +85,8 @@
 #define UMBRA_EXIT_HALTED 120
 
 /* UMBRA_FN_QUERY `what`. */
-#define UMBRA_QUERY_RIGHTS 0     /* rights word | UMBRA_SEAL, or 0 if unprotected */
+#define UMBRA_QUERY_RIGHTS 0     /* rights word | UMBRA_SEAL | UMBRA_PROTECTED, or 0 if unprotected */
+#define UMBRA_PROTECTED (1ul << 33)
 #define UMBRA_QUERY_ACTION 1     /* the action argument (action | tag << 32) */
 #define UMBRA_QUERY_VIOLATIONS 2 /* violations counted on this page */
 
@@ -94,7 +95,8 @@
 #define UMBRA_STAT_PAGES 1       /* pages it has protected now */
 
 /*
- * Upcall: when the owner itself violates a range whose action is
+ * Upcall (one at a time per address space; its saved state lives in umbra,
+ * per address space, FP registers included): when the owner itself violates a range whose action is
  * UMBRA_ACT_UPCALL and a handler is set, umbra saves the owner's registers
  * and pc in hypervisor memory and enters the handler with
  *   a0 = faulting address, a1 = access (UMBRA_ACCESS_*), a2 = environment,

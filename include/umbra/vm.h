@@ -38,6 +38,7 @@ struct umbra_config {
 	unsigned ndrives;
 	bool deterministic;   /* time advances with retired instructions */
 	bool interpreter;     /* run the reference interpreter only (no decoded blocks) */
+	const char *swap_dir; /* where the (unlinked) swap file lives; NULL: $TMPDIR or /tmp */
 	const char *master_key; /* cloaking master key file; NULL: $UMBRA_MASTER_KEY or
 				 * ~/.config/umbra/master.key, created (mode 0600) if absent */
 	int console_in;       /* fd for guest console input, -1 for none */
@@ -68,6 +69,7 @@ struct umbra_vm_stats {
 	uint64_t stats_time_ms;        /* when the guest last reported them (0: never) */
 	uint64_t stats_age_ms;         /* how long ago (UINT64_MAX: never) */
 	uint64_t instret;
+	uint64_t swapped_bytes, swap_ins, swap_outs;
 	uint64_t protection_violations, integrity_faults;
 	bool running, paused;
 	int exit_status;               /* valid once !running */
@@ -76,6 +78,8 @@ void umbra_vm_get_stats(struct umbra_vm *vm, struct umbra_vm_stats *out);
 /* From any thread: requests, carried out by the VM's thread within UMBRA_PUBLISH_MS. */
 void umbra_vm_set_balloon_target(struct umbra_vm *vm, uint64_t bytes);
 void umbra_vm_pause(struct umbra_vm *vm, bool paused);
+/* Hard cap on host frames (0: none); above it the VM's pages go to its swap file. */
+void umbra_vm_set_frame_limit(struct umbra_vm *vm, uint64_t bytes);
 void umbra_vm_request_stop(struct umbra_vm *vm, int exit_status);
 
 #endif

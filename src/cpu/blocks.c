@@ -255,17 +255,25 @@ static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const v
 
 /* --- running ------------------------------------------------------------- */
 
-/* The fetch TLB's host address for pc, filling it (or trapping) if needed. */
-static uintptr_t fetch_host(struct hart *h, gva_t pc)
+/*
+ * The fetch TLB's host address for pc, filling it (or trapping) if needed.
+ * 0 if there is none: then *insn holds the fetched instruction when
+ * *fetched is set (a page that may not be cached, or an instruction
+ * straddling two pages), else the fetch trapped.
+ */
+static uintptr_t fetch_host(struct hart *h, gva_t pc, uint32_t *insn, bool *fetched)
 {
 	struct tlb_entry *e = tlb_lookup(h->tlb_fetch, pc);
+	*fetched = false;
 	if (LIKELY(e->tag_x == (pc & PAGE_MASK)))
 		return (uintptr_t)(pc + e->addend);
-	uint32_t insn;
-	if (!mmu_fetch_slow(h, pc, &insn))
+	if (!mmu_fetch_slow(h, pc, insn))
 		return 0;
 	e = tlb_lookup(h->tlb_fetch, pc);
-	return e->tag_x == (pc & PAGE_MASK) ? (uintptr_t)(pc + e->addend) : 0;
+	if (e->tag_x == (pc & PAGE_MASK) && ((pc + 2) & ~PAGE_MASK))
+		return (uintptr_t)(pc + e->addend);
+	*fetched = true;
+	return 0;
 }
 
 uint64_t hart_run_blocks(struct hart *h, uint64_t budget)
@@ -290,13 +298,12 @@ uint64_t hart_run_blocks(struct hart *h, uint64_t budget)
 	uint64_t done = 0;
 	while (done < budget && !h->stop) {
 		gva_t bpc = h->pc;
-		uintptr_t host = fetch_host(h, bpc);
+		uint32_t insn;
+		bool fetched;
+		uintptr_t host = fetch_host(h, bpc, &insn, &fetched);
 		if (!host) {
-			if (h->pc == bpc) { /* the instruction straddles two pages */
-				uint32_t insn;
-				if (mmu_fetch_slow(h, bpc, &insn))
-					hart_execute(h, insn);
-			}
+			if (fetched) /* not cacheable, or straddling two pages: one at a time */
+				hart_execute(h, insn);
 			done++;
 			continue;
 		}
@@ -304,7 +311,6 @@ uint64_t hart_run_blocks(struct hart *h, uint64_t budget)
 		if (UNLIKELY(!b || b->host != host)) {
 			b = translate(h, bpc, host, labels);
 			if (!b) {
-				uint32_t insn;
 				if (mmu_fetch_slow(h, bpc, &insn))
 					hart_execute(h, insn);
 				done++;
@@ -427,7 +433,7 @@ fallback: {
 		uint64_t gen = h->bc_gen;
 		gva_t next = PC + op->len;
 		h->instret += n; /* the interpreter counts its own instruction */
-		done += n;
+		done += n + 1;   /* ... but the budget must count it too */
 		n = 0;
 		h->pc = PC;
 		hart_execute(h, op->raw);

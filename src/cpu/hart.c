@@ -21,7 +21,9 @@ void hart_tlb_flush(struct hart *h)
 
 void hart_tlb_flush_page(struct hart *h, gva_t va)
 {
-	if (va >= h->super_lo && va <= h->super_hi) { /* maybe part of a cached superpage */
+	/* While protections exist, every fence makes every non-owner translation of a
+	 * protected page come back to the fill path, where bindings are re-checked. */
+	if ((va >= h->super_lo && va <= h->super_hi) || h->prot_on) {
 		hart_tlb_flush(h);
 		return;
 	}
@@ -87,7 +89,7 @@ static void enter_trap(struct hart *h, bool irq, uint64_t code, uint64_t tval)
 	h->reservation = 0;
 	h->wfi = false;
 	if (h->view != VIEW_SYSTEM && h->env.cloak_trap)
-		h->env.cloak_trap(h->env.opaque, h, irq, code); /* saves, scrubs, sets the trampoline */
+		h->env.cloak_trap(h->env.opaque, h, irq, code, &tval); /* saves, scrubs, trampoline */
 	if (h->priv <= PRV_S && ((deleg >> code) & 1)) {
 		h->scause = cause;
 		h->sepc = h->pc;
@@ -161,7 +163,7 @@ bool hart_check_irq(struct hart *h)
 void hart_tlb_protect(struct hart *h, uintptr_t host_page)
 {
 	for (unsigned v = 0; v < NVIEWS; v++)
-		for (unsigned c = 0; c < TLB_NCTX; c++)
+		for (unsigned c = 0; c < TLB_NCTX && ((h->views_used >> v) & 1); c++)
 			for (unsigned i = 0; i < TLB_SIZE; i++) {
 				struct tlb_entry *e = &h->tlb[v][c].e[i];
 				if (e->tag_w != TLB_INVALID && e->tag_w + e->addend == host_page)
@@ -172,7 +174,7 @@ void hart_tlb_protect(struct hart *h, uintptr_t host_page)
 void hart_tlb_drop(struct hart *h, uintptr_t host_page)
 {
 	for (unsigned v = 0; v < NVIEWS; v++)
-		for (unsigned c = 0; c < TLB_NCTX; c++)
+		for (unsigned c = 0; c < TLB_NCTX && ((h->views_used >> v) & 1); c++)
 			for (unsigned i = 0; i < TLB_SIZE; i++) {
 				struct tlb_entry *e = &h->tlb[v][c].e[i];
 				uint64_t tag = e->tag_r != TLB_INVALID ? e->tag_r

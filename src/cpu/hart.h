@@ -87,8 +87,9 @@ struct hart;
 #define PERM_X (1u << 3)
 #define PERM_NOCACHE (1u << 10) /* do not enter the translation in the TLB */
 
-/* Verdicts of hart_env.prot_check. */
+/* Verdicts of hart_env.prot_check, and its access kind for AMOs and SC. */
 enum { PROT_OK, PROT_FAULT, PROT_SILENT, PROT_TAKEN };
+#define PROT_ACC_RMW 3
 
 /* What the CPU needs from the layers above it. */
 struct hart_env {
@@ -108,7 +109,7 @@ struct hart_env {
 	int (*hypercall)(void *opaque, struct hart *h);
 	/*
 	 * Called by the fill path, while h->prot_on, for every RAM translation
-	 * about to be used (acc: 0 read, 1 write, 2 fetch; priv: the privilege
+	 * about to be used (acc: 0 read, 1 write, 2 fetch, 3 read-modify-write; priv: the privilege
 	 * of the access).  Returns PROT_OK with *perm (PERM_* bits) reduced to
 	 * what may be cached, PROT_FAULT (raise the access fault), PROT_SILENT
 	 * (reads see zeros, writes vanish) or PROT_TAKEN (the hook redirected
@@ -119,9 +120,12 @@ struct hart_env {
 	/*
 	 * A trap is about to leave a cloaked domain's view (h->view != 0): the
 	 * hook saves and scrubs the thread's registers, points h->pc at the
-	 * domain's trampoline and switches h->view back to the system's.
+	 * domain's trampoline, may scrub *tval and switches h->view back to the
+	 * system's.
 	 */
-	void (*cloak_trap)(void *opaque, struct hart *h, bool irq, uint64_t code);
+	void (*cloak_trap)(void *opaque, struct hart *h, bool irq, uint64_t code, uint64_t *tval);
+	/* The walker is about to read (or set A/D in) a page-table entry at pa (while prot_on). */
+	void (*pt_read)(void *opaque, gpa_t pa);
 };
 
 enum { HC_DONE, HC_REDIRECT, HC_DELIVER };

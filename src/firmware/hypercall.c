@@ -129,7 +129,7 @@ static struct ret do_query(struct hypercalls *hc, struct hart *h)
 				 : NULL;
 	switch (h->x[11]) {
 	case UMBRA_QUERY_RIGHTS:
-		return ok(e ? e->rights | (e->seal ? UMBRA_SEAL : 0) : 0);
+		return ok(e ? e->rights | (e->seal ? UMBRA_SEAL : 0) | UMBRA_PROTECTED : 0);
 	case UMBRA_QUERY_ACTION:
 		return ok(e ? e->action | (uint64_t)e->tag << 32 : 0);
 	case UMBRA_QUERY_VIOLATIONS:
@@ -171,7 +171,7 @@ static unsigned insn_len(struct hart *h, gva_t pc)
 	unsigned flags;
 	if (mmu_lookup(h, h->satp, pc, &pa, &flags) || !pmap_is_ram(h->env.mem, pa, 2))
 		return 4;
-	return (h->env.mem->host[pa - h->env.mem->ram_base] & 3) == 3 ? 4 : 2;
+	return (*pmap_touch(h->env.mem, pa) & 3) == 3 ? 4 : 2;
 }
 
 static void restore(struct hart *h, struct prot_owner *o)
@@ -192,6 +192,10 @@ static int do_upcall_return(struct hypercalls *hc, struct hart *h)
 		return HC_DONE;
 	}
 	uint64_t disposition = h->x[10], code = h->x[11];
+	if (disposition > UMBRA_UPCALL_EXIT) {
+		h->x[10] = (uint64_t)UMBRA_ERR_INVALID_PARAM; /* still in the handler */
+		return HC_DONE;
+	}
 	restore(h, o);
 	if (disposition == UMBRA_UPCALL_EXIT) {
 		h->x[17] = 94; /* exit_group */
@@ -219,8 +223,7 @@ static bool hash_image(struct hart *h, gva_t va, uint64_t n, uint8_t out[32])
 	bool good = s && EVP_DigestInit_ex(s, EVP_sha256(), NULL) == 1;
 	for (uint64_t i = 0; good && i < n; i++) {
 		gpa_t pa = user_page(h, va + i * PAGE_SIZE, 0);
-		good = pa && EVP_DigestUpdate(s, h->env.mem->host + (pa - h->env.mem->ram_base),
-					      PAGE_SIZE) == 1;
+		good = pa && EVP_DigestUpdate(s, pmap_touch(h->env.mem, pa), PAGE_SIZE) == 1;
 	}
 	unsigned len = 0;
 	good = good && EVP_DigestFinal_ex(s, out, &len) == 1 && len == 32;
@@ -278,6 +281,14 @@ static struct ret do_cloak_create(struct hypercalls *hc, struct hart *h)
 		return err(e ? e : UMBRA_ERR_INVALID_PARAM);
 	if ((tramp & 1) || !user_page(h, tramp & PAGE_MASK, PTE_X) || !hash_image(h, va, n, id))
 		return err(UMBRA_ERR_INVALID_ADDRESS);
+	/* Check every image page before anything changes: all or nothing. */
+	for (uint64_t i = 0; i < n; i++) {
+		gpa_t pa = user_page(h, va + i * PAGE_SIZE, 0);
+		if (!pa)
+			return err(UMBRA_ERR_INVALID_ADDRESS);
+		if (cloak_by_pa(hc->cloak, pa))
+			return err(UMBRA_ERR_DENIED); /* another domain's plaintext */
+	}
 	int d = cloak_domain_new(hc->cloak, h->satp,
 				 flags & UMBRA_CLOAK_KEY_DERIVED ? hc->master_key : NULL, id, sizeof(id));
 	if (d < 0)
@@ -332,7 +343,8 @@ static int do_cloak_resume(struct hypercalls *hc, struct hart *h)
 	return HC_REDIRECT;
 }
 
-void hypercall_cloak_trap(struct hypercalls *hc, struct hart *h, bool irq, uint64_t code)
+void hypercall_cloak_trap(struct hypercalls *hc, struct hart *h, bool irq, uint64_t code,
+			  uint64_t *tval)
 {
 	struct cloak_domain *dom = cloak_domain(hc->cloak, h->view);
 	if (!dom)
@@ -353,10 +365,25 @@ void hypercall_cloak_trap(struct hypercalls *hc, struct hart *h, bool irq, uint6
 			h->x[i] = 0;
 	memset(h->f, 0, sizeof(h->f));
 	h->fflags = 0;
+	h->frm = 0;
+	/* A fault keeps its page (the kernel must page it in), not the offset in
+	 * it; anything else (instruction bits, an ebreak's pc) is not the kernel's. */
+	bool fault = !irq && (code == EXC_INSN_PAGE || code == EXC_LOAD_PAGE ||
+			      code == EXC_STORE_PAGE || code == EXC_INSN_ACCESS ||
+			      code == EXC_LOAD_ACCESS || code == EXC_STORE_ACCESS ||
+			      code == EXC_LOAD_MISALIGNED || code == EXC_STORE_MISALIGNED);
+	*tval = fault ? *tval & PAGE_MASK : 0;
 	h->x[2] = dom->tramp_stack;
 	h->x[5] = h->cloak_ctx;
 	h->pc = syscall ? dom->trampoline - 4 : dom->trampoline;
 	h->view = VIEW_SYSTEM; /* enter_trap selects the TLB */
+}
+
+void hypercall_pt_read(struct hypercalls *hc, gpa_t pa)
+{
+	struct cloak_page *cp = cloak_by_pa(hc->cloak, pa);
+	if (cp && cloak_seal(hc->cloak, cp))
+		log_err("cannot seal cloaked page 0x%llx", (unsigned long long)pa);
 }
 
 bool hypercall_dma_prepare(struct hypercalls *hc, gpa_t pa, uint64_t len)
@@ -517,14 +544,17 @@ int hypercall_prot_check(struct hypercalls *hc, struct hart *h, gva_t va, gpa_t 
 	if (!e)
 		return PROT_OK;
 	enum prot_env env = priv != PRV_U ? PENV_KERNEL : e->owner == cur_id ? PENV_OWNER : PENV_OTHER;
+	/* Whoever else touches the page first after the owner let go of it finds
+	 * it empty: the owner's address space is gone (see the ABI). */
+	if (env != PENV_OWNER && !owner_alive(hc, h, e)) {
+		protect_release(p, e);
+		return PROT_OK;
+	}
 	unsigned allowed = rights_to_perm(protect_rights(e, env));
-	if (allowed & perm_of[acc]) {
+	unsigned need = acc == PROT_ACC_RMW ? PERM_R | PERM_W : perm_of[acc];
+	if ((allowed & need) == need) {
 		*perm &= allowed | ~(PERM_R | PERM_W | PERM_X);
 		return PROT_OK;
 	}
-	if (env != PENV_OWNER && !owner_alive(hc, h, e)) {
-		protect_release(p, e); /* the owner's address space is gone */
-		return PROT_OK;
-	}
-	return act(hc, h, e, env, cur, va, acc, perm);
+	return act(hc, h, e, env, cur, va, acc == PROT_ACC_RMW ? UMBRA_ACCESS_WRITE : acc, perm);
 }

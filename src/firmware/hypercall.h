@@ -31,7 +31,10 @@ int hypercall_prot_check(struct hypercalls *hc, struct hart *h, gva_t va, gpa_t 
 /* protect/cloak ->changed: page's rights or contents changed; drop its translations everywhere. */
 void hypercall_page_changed(struct hypercalls *hc, gpa_t page);
 /* hart_env.cloak_trap. */
-void hypercall_cloak_trap(struct hypercalls *hc, struct hart *h, bool irq, uint64_t code);
+void hypercall_cloak_trap(struct hypercalls *hc, struct hart *h, bool irq, uint64_t code,
+			  uint64_t *tval);
+/* hart_env.pt_read: a page-table entry at pa is about to be used. */
+void hypercall_pt_read(struct hypercalls *hc, gpa_t pa);
 /* Before a device touches [pa, pa+len): seals cloaked plaintext there; false if it cannot. */
 bool hypercall_dma_prepare(struct hypercalls *hc, gpa_t pa, uint64_t len);
 

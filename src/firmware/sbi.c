@@ -278,6 +278,12 @@ bool sbi_ecall(struct sbi *sbi, struct hart *h)
 	uint64_t ext = h->x[17];
 	unsigned fid = (unsigned)h->x[16];
 	struct sbiret r;
+	/* EIDs and FIDs are signed 32-bit values: other register contents name nothing. */
+	if (h->x[16] != (uint64_t)(int64_t)(int32_t)h->x[16] ||
+	    h->x[17] != (uint64_t)(int64_t)(int32_t)h->x[17]) {
+		h->x[10] = (uint64_t)SBI_ERR_NOT_SUPPORTED;
+		return true;
+	}
 	if (ext <= EXT_LEGACY_SHUTDOWN)
 		return legacy(sbi, h, ext);
 	switch (ext) {

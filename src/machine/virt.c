@@ -104,6 +104,8 @@ struct umbra_vm {
 	struct umbra_vm_stats pub;
 	bool req_target, req_pause_set, req_pause, req_stop;
 	uint64_t req_target_bytes;
+	bool req_limit;
+	uint64_t req_limit_bytes, frame_limit_bytes;
 	int req_stop_status;
 	bool paused;
 	uint64_t balloon_target_bytes;
@@ -238,10 +240,16 @@ static bool vm_dma_allowed(void *opaque, gpa_t pa, uint64_t len, bool write)
 	       protect_dma_allowed(&vm->prot, pa, len, write);
 }
 
-static void vm_cloak_trap(void *opaque, struct hart *h, bool irq, uint64_t code)
+static void vm_cloak_trap(void *opaque, struct hart *h, bool irq, uint64_t code, uint64_t *tval)
 {
 	struct umbra_vm *vm = opaque;
-	hypercall_cloak_trap(&vm->hc, h, irq, code);
+	hypercall_cloak_trap(&vm->hc, h, irq, code, tval);
+}
+
+static void vm_pt_read(void *opaque, gpa_t pa)
+{
+	struct umbra_vm *vm = opaque;
+	hypercall_pt_read(&vm->hc, pa);
 }
 
 /*
@@ -384,6 +392,15 @@ bus_full:
 	return -1;
 }
 
+/* A page lost its frame or entered the working-set sample: drop its translations. */
+static void drop_page(void *opaque, gpa_t page)
+{
+	struct umbra_vm *vm = opaque;
+	uintptr_t host = (uintptr_t)vm->mem.host + (page - vm->mem.ram_base);
+	for (unsigned i = 0; i < vm->nharts; i++)
+		hart_tlb_drop(vm->harts[i], host);
+}
+
 /* A page became code: no TLB may keep write access to it. */
 static void code_marked(void *opaque, gpa_t page)
 {
@@ -407,11 +424,13 @@ static int make_harts(struct umbra_vm *vm)
 {
 	struct hart_env env = {.mem = &vm->mem, .bus = &vm->bus, .opaque = vm, .mtime = vm_now,
 			       .ecall = fw_ecall, .m_trap = fw_m_trap, .hypercall = vm_hypercall,
-			       .prot_check = vm_prot_check, .cloak_trap = vm_cloak_trap};
+			       .prot_check = vm_prot_check, .cloak_trap = vm_cloak_trap,
+			       .pt_read = vm_pt_read};
 	if (protect_init(&vm->prot, &vm->mem, UMBRA_MAX_PROTECTED_PAGES) ||
 	    cloak_init(&vm->cloak, &vm->mem, UMBRA_MAX_PROTECTED_PAGES))
 		return -ENOMEM;
 	vm->prot.changed = vm_prot_changed;
+	vm->prot.halt = vm_halt;
 	vm->prot.opaque = vm;
 	vm->cloak.changed = vm_prot_changed;
 	vm->cloak.opaque = vm;
@@ -429,6 +448,8 @@ static int make_harts(struct umbra_vm *vm)
 		if (!vm->cfg.interpreter && hart_enable_blocks(vm->harts[i]))
 			return -ENOMEM;
 	}
+	vm->mem.invalidate = drop_page;
+	vm->mem.invalidate_opaque = vm;
 	vm->mem.code_marked = code_marked;
 	vm->mem.code_written = code_written;
 	vm->mem.code_opaque = vm;
@@ -699,6 +720,11 @@ static void idle(struct umbra_vm *vm, uint64_t deadline)
 		vm_finish(vm, UMBRA_EXIT_ERROR);
 		return;
 	}
+	/* An idle VM still publishes its figures, samples and asks for statistics. */
+	if (host_ns() - vm->last_publish_ns >= UMBRA_PUBLISH_MS * 1000000ull)
+		service(vm);
+	if (wait < 0 || wait > (int64_t)UMBRA_PUBLISH_MS * 1000000)
+		wait = (int64_t)UMBRA_PUBLISH_MS * 1000000;
 	poll_input(vm, wait);
 	vm->last_poll_ns = host_ns();
 }
@@ -714,6 +740,9 @@ static void publish(struct umbra_vm *vm)
 		.balloon_target_bytes = vm->balloon_target_bytes,
 		.instret = vm->retired,
 		.protection_violations = vm->prot.violations,
+		.swapped_bytes = vm->mem.swapped * PAGE_SIZE,
+		.swap_ins = vm->mem.swap_ins,
+		.swap_outs = vm->mem.swap_outs,
 		.running = !vm->done,
 		.paused = vm->paused,
 		.exit_status = vm->exit_status,
@@ -735,15 +764,36 @@ static void publish(struct umbra_vm *vm)
 }
 
 #define WSS_SAMPLE_PAGES 100
+#define SWAP_SLACK_PAGES 256 /* swap a little below the cap, so as not to swap every ms */
 
-/* A page entered the working-set sample: no TLB may skip the fill path for it. */
-static void drop_page(void *opaque, gpa_t page)
+/* Above the frame cap: swap pages out (the last resort; no data is lost). */
+static void enforce_frame_limit(struct umbra_vm *vm)
 {
-	struct umbra_vm *vm = opaque;
-	uintptr_t host = (uintptr_t)vm->mem.host + (page - vm->mem.ram_base);
-	for (unsigned i = 0; i < vm->nharts; i++)
-		hart_tlb_drop(vm->harts[i], host);
+	if (vm->mem.swap_failed) {
+		log_err("swap file: a page could not be read back; stopping this VM");
+		vm_finish(vm, UMBRA_EXIT_ERROR);
+		return;
+	}
+	uint64_t cap = vm->frame_limit_bytes / PAGE_SIZE;
+	if (!cap || vm->mem.frames <= cap)
+		return;
+	uint64_t want = vm->mem.frames - cap + SWAP_SLACK_PAGES;
+	if (vm->mem.swap_fd < 0) {
+		const char *dir = vm->cfg.swap_dir ? vm->cfg.swap_dir : getenv("TMPDIR");
+		int rc = pmap_swap_open(&vm->mem, dir ? dir : "/tmp");
+		if (rc) {
+			log_err("cannot open a swap file in %s: %s; the VM stays above its cap",
+				dir ? dir : "/tmp", strerror(-rc));
+			vm->frame_limit_bytes = 0;
+			return;
+		}
+	}
+	if (pmap_swap_out(&vm->mem, want) < want && vm->mem.frames > cap) {
+		log_err("swap file full or failing; pausing the VM instead of losing its data");
+		vm->paused = true;
+	}
 }
+
 
 /* Takes the other threads' requests and publishes the figures. */
 static void service(struct umbra_vm *vm)
@@ -757,6 +807,10 @@ static void service(struct umbra_vm *vm)
 		vm->balloon_target_bytes = vm->req_target_bytes;
 		virtio_balloon_set_target(vm->balloon, vm->balloon_target_bytes / PAGE_SIZE);
 	}
+	if (vm->req_limit) {
+		vm->req_limit = false;
+		vm->frame_limit_bytes = vm->req_limit_bytes;
+	}
 	if (vm->req_pause_set) {
 		vm->req_pause_set = false;
 		vm->paused = vm->req_pause;
@@ -765,6 +819,9 @@ static void service(struct umbra_vm *vm)
 		vm->req_stop = false;
 		vm_finish(vm, vm->req_stop_status);
 	}
+	pthread_mutex_unlock(&vm->lock);
+	enforce_frame_limit(vm);
+	pthread_mutex_lock(&vm->lock);
 	publish(vm);
 	pthread_mutex_unlock(&vm->lock);
 	vm->last_publish_ns = host_ns();
@@ -795,6 +852,15 @@ void umbra_vm_set_balloon_target(struct umbra_vm *vm, uint64_t bytes)
 	pthread_mutex_lock(&vm->lock);
 	vm->req_target = true;
 	vm->req_target_bytes = bytes;
+	pthread_mutex_unlock(&vm->lock);
+	wake(vm);
+}
+
+void umbra_vm_set_frame_limit(struct umbra_vm *vm, uint64_t bytes)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->req_limit = true;
+	vm->req_limit_bytes = bytes;
 	pthread_mutex_unlock(&vm->lock);
 	wake(vm);
 }

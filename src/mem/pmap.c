@@ -1,12 +1,15 @@
 #include "mem/pmap.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
 int pmap_init(struct pmap *pm, gpa_t base, uint64_t size_bytes)
 {
 	memset(pm, 0, sizeof(*pm));
+	pm->swap_fd = -1;
 	if (size_bytes == 0 || size_bytes % PAGE_SIZE)
 		return -EINVAL;
 	void *p = mmap(NULL, size_bytes, PROT_READ | PROT_WRITE,
@@ -29,6 +32,8 @@ int pmap_init(struct pmap *pm, gpa_t base, uint64_t size_bytes)
 
 void pmap_destroy(struct pmap *pm)
 {
+	if (pm->swap_fd >= 0)
+		close(pm->swap_fd);
 	if (pm->host)
 		munmap(pm->host, pm->ram_size);
 	free(pm->state);
@@ -96,6 +101,9 @@ int pmap_dma_read(struct pmap *pm, gpa_t pa, void *buf, size_t len)
 	int rc = pmap_dma_check(pm, pa, len, false);
 	if (rc)
 		return rc;
+	for (gpa_t p = pa & PAGE_MASK; p < pa + len; p += PAGE_SIZE)
+		if (pm->state[(p - pm->ram_base) >> PAGE_SHIFT] == PAGE_SWAPPED)
+			pmap_touch(pm, p);
 	memcpy(buf, pm->host + (pa - pm->ram_base), len);
 	return 0;
 }
@@ -122,12 +130,79 @@ int pmap_release(struct pmap *pm, gpa_t pa, uint64_t len)
 		return -errno;
 	for (uint64_t p = 0; p < len; p += PAGE_SIZE) {
 		uint8_t *st = &pm->state[(off + p) >> PAGE_SHIFT];
-		if (*st != PAGE_UNTOUCHED) {
-			*st = PAGE_UNTOUCHED;
+		if (*st == PAGE_SWAPPED)
+			pm->swapped--; /* given away: its swapped copy is forgotten */
+		else if (*st != PAGE_UNTOUCHED)
 			pm->frames--;
-		}
+		*st = PAGE_UNTOUCHED;
 		if (pm->invalidate)
 			pm->invalidate(pm->invalidate_opaque, pa + p);
 	}
 	return 0;
+}
+
+int pmap_swap_open(struct pmap *pm, const char *dir)
+{
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	pm->swap_fd = fd;
+	return 0;
+}
+
+void pmap_swap_in(struct pmap *pm, gpa_t pa)
+{
+	uint64_t off = (pa & PAGE_MASK) - pm->ram_base;
+	uint8_t *page = pm->host + off;
+	size_t got = 0;
+	while (got < PAGE_SIZE) {
+		ssize_t n = pread(pm->swap_fd, page + got, PAGE_SIZE - got, (off_t)(off + got));
+		if (n <= 0 && !(n < 0 && errno == EINTR)) {
+			pm->swap_failed = true; /* the VM loop stops the VM and says why */
+			break;
+		}
+		got += n > 0 ? (size_t)n : 0;
+	}
+	pm->swapped--;
+	pm->swap_ins++;
+	pm->frames++;
+}
+
+/* Writes one page to its place in the swap file; false if the file refuses. */
+static bool write_page(struct pmap *pm, uint64_t off)
+{
+	size_t done = 0;
+	while (done < PAGE_SIZE) {
+		ssize_t n = pwrite(pm->swap_fd, pm->host + off + done, PAGE_SIZE - done,
+				   (off_t)(off + done));
+		if (n <= 0 && !(n < 0 && errno == EINTR))
+			return false;
+		done += n > 0 ? (size_t)n : 0;
+	}
+	return true;
+}
+
+uint64_t pmap_swap_out(struct pmap *pm, uint64_t n)
+{
+	uint64_t npages = pm->ram_size >> PAGE_SHIFT, done = 0;
+	if (pm->swap_fd < 0)
+		return 0;
+	for (uint64_t looked = 0; done < n && looked < npages; looked++) {
+		uint64_t p = pm->clock++ % npages;
+		uint8_t st = pm->state[p];
+		if (st != PAGE_PRESENT && st != PAGE_SAMPLED)
+			continue;
+		gpa_t pa = pm->ram_base + (p << PAGE_SHIFT);
+		if (pm->invalidate) /* nobody may keep using the frame */
+			pm->invalidate(pm->invalidate_opaque, pa);
+		if (!write_page(pm, p << PAGE_SHIFT))
+			break; /* swap file full or failing: the caller sees how far it got */
+		madvise(pm->host + (p << PAGE_SHIFT), PAGE_SIZE, MADV_DONTNEED);
+		pm->state[p] = PAGE_SWAPPED;
+		pm->frames--;
+		pm->swapped++;
+		pm->swap_outs++;
+		done++;
+	}
+	return done;
 }

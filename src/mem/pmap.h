@@ -23,6 +23,7 @@ enum pmap_page_state {
 	PAGE_UNTOUCHED = 0, /* no host frame yet: reads as zero */
 	PAGE_PRESENT = 1,   /* backed by a host frame */
 	PAGE_SAMPLED = 2,   /* backed, and in the working-set sample: not yet touched */
+	PAGE_SWAPPED = 3,   /* its contents are in the swap file; no host frame */
 };
 
 struct pmap {
@@ -32,6 +33,12 @@ struct pmap {
 	uint8_t *state;     /* one enum pmap_page_state per page */
 	uint64_t frames;    /* pages currently backed (first touch counted) */
 	uint64_t sample_touched; /* sampled pages touched since the sample was taken */
+	/* Swap: the last resort when the host budget cannot be met otherwise. */
+	int swap_fd;        /* -1: no swap */
+	uint64_t swapped;   /* pages in the swap file */
+	uint64_t swap_ins, swap_outs;
+	uint64_t clock;     /* next page the eviction clock looks at */
+	bool swap_failed;   /* a swap-in could not read a page back: the VM must stop */
 	/* Called when a page loses its backing (hook set by the machine). */
 	void (*invalidate)(void *opaque, gpa_t page);
 	void *invalidate_opaque;
@@ -68,6 +75,13 @@ static inline bool pmap_is_ram(const struct pmap *pm, gpa_t pa, uint64_t len)
 	       pm->ram_size - (pa - pm->ram_base) >= len;
 }
 
+/* Reads a swapped page back (out of line: pmap_touch calls it). */
+void pmap_swap_in(struct pmap *pm, gpa_t pa);
+/* Opens a swap file (unlinked at once) in directory dir; 0 or -errno. */
+int pmap_swap_open(struct pmap *pm, const char *dir) MUST_CHECK;
+/* Writes up to n backed pages to the swap file and frees their frames; how many it did. */
+uint64_t pmap_swap_out(struct pmap *pm, uint64_t n);
+
 /* Host address of RAM page holding `pa` (which must be RAM); counts first touch. */
 static inline uint8_t *pmap_touch(struct pmap *pm, gpa_t pa)
 {
@@ -76,6 +90,8 @@ static inline uint8_t *pmap_touch(struct pmap *pm, gpa_t pa)
 	if (UNLIKELY(*st != PAGE_PRESENT)) {
 		if (*st == PAGE_SAMPLED)
 			pm->sample_touched++; /* a sampled page was used */
+		else if (*st == PAGE_SWAPPED)
+			pmap_swap_in(pm, pa);
 		else
 			pm->frames++;
 		*st = PAGE_PRESENT;

@@ -152,7 +152,7 @@ void protect_release(struct protect *p, struct prot_entry *e)
 	/* The owner is gone: nobody else may see what it kept there. */
 	if (pmap_is_code(p->pm, pa))
 		pmap_code_written(p->pm, pa);
-	memset(p->pm->host + (pa - p->pm->ram_base), 0, PAGE_SIZE);
+	memset(pmap_touch(p->pm, pa), 0, PAGE_SIZE);
 }
 
 static const char *env_name[] = {"owner", "kernel", "other program", "device"};
@@ -184,6 +184,8 @@ bool protect_dma_allowed(struct protect *p, gpa_t pa, uint64_t len, bool write)
 			continue;
 		protect_violation(p, e, PENV_DEVICE, write ? UMBRA_ACCESS_WRITE : UMBRA_ACCESS_READ,
 				  page, 0);
+		if (e->action == UMBRA_ACT_HALT && p->halt)
+			p->halt(p->opaque);
 		if (e->action != UMBRA_ACT_REPORT)
 			return false;
 	}

@@ -53,6 +53,7 @@ struct protect {
 	unsigned logged;
 	struct prot_owner owners[PROT_MAX_OWNERS];
 	void (*changed)(void *opaque, gpa_t page); /* drop cached translations of page */
+	void (*halt)(void *opaque);                /* a HALT violation by a device */
 	void *opaque;
 };
 

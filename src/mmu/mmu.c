@@ -92,6 +92,8 @@ static int walk(struct hart *h, gva_t va, enum mmu_access acc, unsigned priv, gp
 		if (!pmap_is_ram(mem, pte_pa, 8) ||
 		    (pmp_active(h) && !pmp_allows(h, pte_pa, 8, ACC_READ, PRV_S, &uniform)))
 			return access_fault[acc];
+		if (UNLIKELY(h->prot_on) && h->env.pt_read)
+			h->env.pt_read(h->env.opaque, pte_pa); /* a page table must never be plaintext of a cloaked page */
 		uint8_t *p = pmap_touch(mem, pte_pa);
 		uint64_t pte = ld_le(p, 8);
 		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte >> 54))
@@ -165,7 +167,9 @@ int mmu_lookup(struct hart *h, uint64_t satp, gva_t va, gpa_t *pa, unsigned *fla
 		gpa_t pte_pa = table + ((va >> (PAGE_SHIFT + 9 * i)) & 511) * 8;
 		if (!pmap_is_ram(h->env.mem, pte_pa, 8))
 			return -1;
-		uint64_t pte = ld_le(h->env.mem->host + (pte_pa - h->env.mem->ram_base), 8);
+		if (UNLIKELY(h->prot_on) && h->env.pt_read)
+			h->env.pt_read(h->env.opaque, pte_pa);
+		uint64_t pte = ld_le(pmap_touch(h->env.mem, pte_pa), 8);
 		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte >> 54))
 			return -1;
 		uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
@@ -221,7 +225,7 @@ static uint8_t *tlb_fill(struct hart *h, struct tlb *t, gva_t va, gpa_t pa, unsi
  * raising the exception.
  */
 static uint8_t *data_access(struct hart *h, gva_t va, unsigned size, enum mmu_access acc,
-			    const struct mmio_region **mmio, gpa_t *pa_out)
+			    bool rmw, const struct mmio_region **mmio, gpa_t *pa_out)
 {
 	gpa_t pa = 0;
 	unsigned perm;
@@ -234,7 +238,8 @@ static uint8_t *data_access(struct hart *h, gva_t va, unsigned size, enum mmu_ac
 	*pa_out = pa;
 	if (pmap_is_ram(h->env.mem, pa, size)) {
 		if (UNLIKELY(h->prot_on)) {
-			switch (h->env.prot_check(h->env.opaque, h, va, pa, acc, data_priv(h), &perm)) {
+			switch (h->env.prot_check(h->env.opaque, h, va, pa, rmw ? PROT_ACC_RMW : acc,
+						  data_priv(h), &perm)) {
 			case PROT_FAULT:
 				hart_trap(h, access_fault[acc], va);
 				return NULL;
@@ -272,10 +277,10 @@ static bool split_access(struct hart *h, gva_t va, unsigned size, enum mmu_acces
 	unsigned first = PAGE_SIZE - (va & ~PAGE_MASK);
 	const struct mmio_region *mmio;
 	gpa_t pa;
-	uint8_t *lo = data_access(h, va, first, acc, &mmio, &pa);
+	uint8_t *lo = data_access(h, va, first, acc, false, &mmio, &pa);
 	if (!lo && !mmio)
 		return false;
-	uint8_t *hi = lo ? data_access(h, va + first, size - first, acc, &mmio, &pa) : NULL;
+	uint8_t *hi = lo ? data_access(h, va + first, size - first, acc, false, &mmio, &pa) : NULL;
 	if (!lo || !hi) {
 		if (mmio) /* part of it is a device: refuse rather than tear */
 			hart_trap(h, acc == ACC_READ ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED, va);
@@ -302,7 +307,7 @@ bool mmu_load_slow(struct hart *h, gva_t va, unsigned size, uint64_t *val)
 	}
 	const struct mmio_region *mmio;
 	gpa_t pa;
-	uint8_t *host = data_access(h, va, size, ACC_READ, &mmio, &pa);
+	uint8_t *host = data_access(h, va, size, ACC_READ, false, &mmio, &pa);
 	if (host) {
 		*val = ld_le(host, size);
 		return true;
@@ -319,7 +324,7 @@ bool mmu_store_slow(struct hart *h, gva_t va, unsigned size, uint64_t val)
 		return split_access(h, va, size, ACC_WRITE, (uint8_t *)&val);
 	const struct mmio_region *mmio;
 	gpa_t pa;
-	uint8_t *host = data_access(h, va, size, ACC_WRITE, &mmio, &pa);
+	uint8_t *host = data_access(h, va, size, ACC_WRITE, false, &mmio, &pa);
 	if (host) {
 		st_le(host, val, size);
 		return true;
@@ -337,12 +342,14 @@ static void *atomic_ptr(struct hart *h, gva_t va, unsigned size, enum mmu_access
 		return NULL;
 	}
 	struct tlb_entry *e = tlb_lookup(h->tlb_data, va);
-	uint64_t tag = acc == ACC_READ ? e->tag_r : e->tag_w;
-	if (LIKELY(tag == (va & PAGE_MASK)))
+	/* A read-modify-write needs both tags: it reads as well as writes. */
+	bool hit = acc == ACC_READ ? e->tag_r == (va & PAGE_MASK)
+				   : e->tag_w == (va & PAGE_MASK) && e->tag_r == (va & PAGE_MASK);
+	if (LIKELY(hit))
 		return (void *)(uintptr_t)(va + e->addend);
 	const struct mmio_region *mmio;
 	gpa_t pa;
-	uint8_t *host = data_access(h, va, size, acc, &mmio, &pa);
+	uint8_t *host = data_access(h, va, size, acc, acc == ACC_WRITE, &mmio, &pa);
 	if (!host && mmio) /* no atomics on devices */
 		hart_trap(h, access_fault[acc], va);
 	return host;
@@ -358,7 +365,8 @@ void *mmu_lr_ptr(struct hart *h, gva_t va, unsigned size)
 	return atomic_ptr(h, va, size, ACC_READ);
 }
 
-static bool fetch_half(struct hart *h, gva_t va, uint16_t *half)
+/* Translates and checks a fetch at va; the host address, or NULL after the trap. */
+static uint8_t *fetch_half(struct hart *h, gva_t va)
 {
 	gpa_t pa;
 	unsigned perm;
@@ -368,30 +376,36 @@ static bool fetch_half(struct hart *h, gva_t va, uint16_t *half)
 	if (!exc && UNLIKELY(h->prot_on)) {
 		int v = h->env.prot_check(h->env.opaque, h, va, pa, ACC_FETCH, h->priv, &perm);
 		if (v == PROT_TAKEN)
-			return false;
+			return NULL;
 		if (v != PROT_OK)
 			exc = EXC_INSN_ACCESS;
 	}
 	if (exc) {
 		hart_trap(h, exc, va);
-		return false;
+		return NULL;
 	}
-	uint8_t *host = tlb_fill(h, h->tlb_fetch, va, pa, perm);
-	*half = ld_le(host, 2);
-	return true;
+	return tlb_fill(h, h->tlb_fetch, va, pa, perm);
 }
 
 bool mmu_fetch_slow(struct hart *h, gva_t pc, uint32_t *insn)
 {
 	uint16_t lo, hi;
-	if (!fetch_half(h, pc, &lo))
+	uint8_t *host = fetch_half(h, pc);
+	if (!host)
 		return false;
+	lo = (uint16_t)ld_le(host, 2);
 	if ((lo & 3) != 3) {
 		*insn = lo;
 		return true;
 	}
-	if (!fetch_half(h, pc + 2, &hi))
-		return false;
+	if (((pc + 2) & ~PAGE_MASK) != 0) { /* both halves in one page: one translation */
+		hi = (uint16_t)ld_le(host + 2, 2);
+	} else {
+		uint8_t *next = fetch_half(h, pc + 2);
+		if (!next)
+			return false;
+		hi = (uint16_t)ld_le(next, 2);
+	}
 	*insn = lo | (uint32_t)hi << 16;
 	return true;
 }

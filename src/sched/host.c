@@ -79,6 +79,9 @@ int host_start(struct host *h, struct host_config *cfg, char *err, size_t errlen
 			snprintf(err, errlen, "VM '%s': %s", c->name, e);
 			return -1;
 		}
+		/* What the API shows until the VM's thread publishes for the first time. */
+		v->stats.size_bytes = c->vm.mem_bytes;
+		v->stats.running = true;
 		v->reservation_bytes = c->reservation_bytes;
 		v->limit_bytes = c->limit_bytes;
 		v->shares = c->shares;
@@ -126,9 +129,12 @@ unsigned host_tick(struct host *h)
 	uint64_t now = host_now_ms(h);
 	for (unsigned i = 0; i < h->nvms; i++) {
 		struct host_vm *v = &h->vms[i];
-		bool was_running = v->stats.running || !v->stats.size_bytes;
-		umbra_vm_get_stats(v->vm, &v->stats);
-		if (!v->stats.running && was_running && v->stats.size_bytes)
+		bool was_running = v->stats.running;
+		struct umbra_vm_stats fresh;
+		umbra_vm_get_stats(v->vm, &fresh);
+		if (fresh.size_bytes) /* else not yet published: keep the initial figures */
+			v->stats = fresh;
+		if (!v->stats.running && was_running)
 			event(h, EV_VM_STOPPED, i, (uint64_t)v->stats.exit_status);
 		if (v->stats.protection_violations != v->seen_violations)
 			event(h, EV_PROTECTION, i, v->stats.protection_violations);

@@ -3,7 +3,7 @@
 #
 #   tests/isa/run.sh [umbra|qemu] [test...]
 #
-# Default emulator: umbra (build/umbra, built by `make`).  Each test runs with a
+# Default emulator: umbra ($UMBRA_BIN, default build/umbra, built by `make`).  Each test runs with a
 # 10 s timeout; its console output goes to build/isa/<test>.log and is shown
 # when it fails.  Environment: CROSS (default riscv64-linux-gnu-), or CC to
 # override the compiler (clang works: CC="clang --target=riscv64 -fuse-ld=lld").
@@ -52,7 +52,7 @@ fi
 mkdir -p "$out"
 
 if [ "$emu" = umbra ]; then
-    umbra=$root/build/umbra
+    umbra=${UMBRA_BIN:-$root/build/umbra}
     if [ ! -x "$umbra" ]; then
         echo "run.sh: $umbra not found (run make first)" >&2
         exit 2
