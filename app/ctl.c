@@ -40,8 +40,10 @@ static json_object *build(int argc, char **argv, const char **why)
 	} else if (!strcmp(cmd, "events")) {
 		if (argc == 1)
 			return o;
-		if (argc == 2) {
-			json_object_object_add(o, "since", json_object_new_int64(atoll(argv[1])));
+		char *end;
+		long long since = argc == 2 ? strtoll(argv[1], &end, 10) : 0;
+		if (argc == 2 && *argv[1] && !*end && since >= 0) {
+			json_object_object_add(o, "since", json_object_new_int64(since));
 			return o;
 		}
 	} else if (!strcmp(cmd, "get") || !strcmp(cmd, "pause") || !strcmp(cmd, "resume") ||
@@ -61,8 +63,19 @@ static json_object *build(int argc, char **argv, const char **why)
 			}
 			*eq = 0;
 			const char *v = eq + 1;
-			json_object *val = !strcmp(argv[i], "shares") ? json_object_new_int64(atoll(v))
-								      : json_object_new_string(v);
+			json_object *val;
+			if (!strcmp(argv[i], "shares")) {
+				char *end;
+				long long n = strtoll(v, &end, 10);
+				if (!*v || *end) {
+					*why = "set: shares must be a whole number";
+					json_object_put(o);
+					return NULL;
+				}
+				val = json_object_new_int64(n);
+			} else {
+				val = json_object_new_string(v);
+			}
 			json_object_object_add(o, argv[i], val);
 		}
 		return o;
@@ -87,12 +100,11 @@ static int exchange(const char *sock, const char *line)
 			close(fd);
 		return UMBRA_EXIT_ERROR;
 	}
+	/* The server may answer (and hang up) before it has read everything, e.g.
+	 * to refuse an overlong request: a failed send still leaves its answer to read. */
 	size_t n = strlen(line);
-	if (send(fd, line, n, MSG_NOSIGNAL) != (ssize_t)n || send(fd, "\n", 1, MSG_NOSIGNAL) != 1) {
-		fprintf(stderr, "umbra ctl: %s: %s\n", sock, strerror(errno));
-		close(fd);
-		return UMBRA_EXIT_ERROR;
-	}
+	if (send(fd, line, n, MSG_NOSIGNAL) == (ssize_t)n)
+		(void)!send(fd, "\n", 1, MSG_NOSIGNAL);
 	static char buf[1 << 20];
 	size_t got = 0;
 	while (got < sizeof(buf) - 1) {

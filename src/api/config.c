@@ -53,7 +53,7 @@ static int get_size(struct ctx *x, json_object *o, const char *key, const char *
 		*out = (uint64_t)n;
 		return 0;
 	}
-	if (!json_object_is_type(v, json_type_string) || parse_size(json_object_get_string(v), out))
+	if (!json_object_is_type(v, json_type_string) || parse_size_as(json_object_get_string(v), 0, out))
 		return bad(x, f, "not a size (bytes, or a number with B, K, M, G or T)");
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -112,7 +113,7 @@ static int json_size(json_object *v, uint64_t *out)
 		*out = (uint64_t)json_object_get_int64(v);
 		return 0;
 	}
-	return json_object_is_type(v, json_type_string) ? parse_size(json_object_get_string(v), out)
+	return json_object_is_type(v, json_type_string) ? parse_size_as(json_object_get_string(v), 0, out)
 							 : -1;
 }
 
@@ -154,8 +155,8 @@ static char *cmd_set(struct host *h, json_object *req)
 		return error("%s", "set: limit is larger than the VM's memory");
 	if (res > lim)
 		return error("%s", "set: reservation is larger than the limit");
-	if (manual && (target > size || target < res))
-		return error("%s", "set: target must lie between the reservation and the memory size");
+	if (manual && (target > lim || target < res))
+		return error("%s", "set: target must lie between the reservation and the limit");
 	uint64_t reserved = res;
 	for (unsigned j = 0; j < h->nvms; j++)
 		reserved += (int)j == i ? 0 : h->vms[j].reservation_bytes;
@@ -372,7 +373,14 @@ int api_start(struct api_server *s, struct host *h, const char *path, char *err,
 	}
 	strcpy(a.sun_path, path);
 	snprintf(s->path, sizeof(s->path), "%s", path);
-	unlink(path); /* a stale socket of an earlier run */
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errlen, "%s: exists and is not a socket; not replacing it", path);
+			return -1;
+		}
+		unlink(path); /* a stale socket of an earlier run */
+	}
 	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
 	    listen(s->listen_fd, 8) != 0 || pipe(s->stop_pipe) != 0) {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int parse_size(const char *s, uint64_t *bytes)
+int parse_size_as(const char *s, unsigned bare_shift, uint64_t *bytes)
 {
 	char *end;
 	if (!s || *s < '0' || *s > '9')
@@ -13,7 +13,7 @@ int parse_size(const char *s, uint64_t *bytes)
 	unsigned long long v = strtoull(s, &end, 10);
 	if (errno || end == s)
 		return -1;
-	unsigned shift = 20;
+	unsigned shift = bare_shift;
 	if (*end) {
 		static const char units[] = "BKMGT";
 		const char *u = strchr(units, end[0] & ~0x20);

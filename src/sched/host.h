@@ -15,7 +15,7 @@
 
 #include <pthread.h>
 
-#include "api/config.h"
+#include "sched/hostcfg.h"
 #include "base/base.h"
 #include "umbra/vm.h"
 
