@@ -4,6 +4,7 @@
  */
 #include "host.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +37,12 @@ void host_default_socket(char *buf, size_t len)
 
 int cmd_host(int argc, char **argv)
 {
-	const char *path = NULL;
+	const char *path = NULL, *trace_path = NULL;
 	for (int i = 0; i < argc; i++) {
 		if ((!strcmp(argv[i], "--config") || !strcmp(argv[i], "-c")) && i + 1 < argc)
 			path = argv[++i];
+		else if (!strcmp(argv[i], "--trace-mem") && i + 1 < argc)
+			trace_path = argv[++i];
 		else {
 			fprintf(stderr, "umbra host: unknown option '%s' (usage: umbra host --config FILE)\n",
 				argv[i]);
@@ -49,6 +52,16 @@ int cmd_host(int argc, char **argv)
 	if (!path) {
 		fprintf(stderr, "umbra host: no config file (--config FILE; see docs/config.md)\n");
 		return UMBRA_EXIT_ERROR;
+	}
+	FILE *trace = NULL;
+	uint64_t traced_event = 0;
+	if (trace_path) {
+		trace = fopen(trace_path, "w");
+		if (!trace) {
+			fprintf(stderr, "umbra host: %s: %s\n", trace_path, strerror(errno));
+			return UMBRA_EXIT_ERROR;
+		}
+		fprintf(trace, "time_ms,vm,kind,allocated_bytes,target_bytes,balloon_bytes,active_bytes,swapped_bytes\n");
 	}
 	static struct host_config cfg;
 	static struct host host;
@@ -77,6 +90,8 @@ int cmd_host(int argc, char **argv)
 	int status = 0;
 	while (!stop_requested) {
 		unsigned running = host_tick(&host);
+		if (trace)
+			host_trace(&host, trace, &traced_event);
 		if (!running)
 			break;
 		struct timespec ts = {.tv_sec = cfg.sched.period_ms / 1000,
@@ -88,6 +103,10 @@ int cmd_host(int argc, char **argv)
 		struct umbra_vm_stats *s = &host.vms[i].stats;
 		if (!s->running && s->exit_status && !status)
 			status = s->exit_status;
+	}
+	if (trace) {
+		host_trace(&host, trace, &traced_event);
+		fclose(trace);
 	}
 	api_shutdown(&api);
 	host_stop(&host);

@@ -8,6 +8,8 @@
 
 int cmd_host(int argc, char **argv);
 int cmd_ctl(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 void host_default_socket(char *buf, size_t len);
 
 #endif

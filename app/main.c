@@ -19,6 +19,8 @@ static const char usage[] =
 	"usage: umbra run --kernel FILE [options]\n"
 	"       umbra host --config FILE          several VMs on one memory budget (docs/config.md)\n"
 	"       umbra ctl [--socket P] COMMAND     talk to a running host (docs/api.md)\n"
+	"       umbra top [--socket P]             a live view of a running host\n"
+	"       umbra plot TRACE.csv [--out F.svg|F.png]  chart a --trace-mem recording (gnuplot)\n"
 	"       umbra help | umbra --version\n"
 	"\n"
 	"Runs a RISC-V RV64GC 'virt' machine (QEMU's memory map) on the terminal.\n"
@@ -92,6 +94,10 @@ int main(int argc, char **argv)
 		return cmd_host(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "ctl"))
 		return cmd_ctl(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "top"))
+		return cmd_top(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "plot"))
+		return cmd_plot(argc - 2, argv + 2);
 	/* QEMU style: umbra -kernel F ... */
 	if (argv[1][0] == '-')
 		return cmd_run(argc - 1, argv + 1);

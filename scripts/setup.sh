@@ -11,7 +11,7 @@ packages=(
 	# the reference machine for tests and benchmarks, and OpenSBI for --firmware FILE
 	qemu-system-misc opensbi
 	# tests; clang with libFuzzer and the sanitizer runtimes for tests/san and tests/fuzz
-	gdb-multiarch tmux procps clang libclang-rt-14-dev
+	gdb-multiarch tmux procps gnuplot-nox clang libclang-rt-14-dev
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -13,8 +13,6 @@
 
 #include "base/units.h"
 
-static const char *event_names[] = {"balloon_target", "balloon_stall", "vm_stopped",
-				    "protection_violation", "integrity_fault"};
 
 static char *reply(json_object *o)
 {
@@ -195,7 +193,7 @@ static char *cmd_events(struct host *h, json_object *req)
 		json_object *j = json_object_new_object();
 		add_u64(j, "seq", e->seq);
 		add_u64(j, "time_ms", e->time_ms);
-		json_object_object_add(j, "kind", json_object_new_string(event_names[e->kind]));
+		json_object_object_add(j, "kind", json_object_new_string(host_event_name(e->kind)));
 		json_object_object_add(j, "vm", json_object_new_string(h->vms[e->vm].cfg->name));
 		add_u64(j, "value", e->value);
 		json_object_array_add(list, j);

@@ -197,3 +197,35 @@ void host_stop(struct host *h)
 	}
 	pthread_mutex_destroy(&h->lock);
 }
+
+const char *host_event_name(enum host_event_kind k)
+{
+	static const char *const names[] = {"balloon_target", "balloon_stall", "vm_stopped",
+					    "protection_violation", "integrity_fault"};
+	return k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+void host_trace(struct host *h, FILE *f, uint64_t *last_event)
+{
+	pthread_mutex_lock(&h->lock);
+	uint64_t now = host_now_ms(h);
+	for (unsigned i = 0; i < h->nvms; i++) {
+		const struct host_vm *v = &h->vms[i];
+		fprintf(f, "%llu,%s,figures,%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)now,
+			v->cfg->name, (unsigned long long)v->stats.allocated_bytes,
+			(unsigned long long)v->target_bytes, (unsigned long long)v->stats.balloon_bytes,
+			(unsigned long long)v->active_bytes, (unsigned long long)v->stats.swapped_bytes);
+	}
+	uint64_t first = h->event_seq > HOST_EVENTS ? h->event_seq - HOST_EVENTS + 1 : 1;
+	for (uint64_t seq = *last_event + 1 > first ? *last_event + 1 : first; seq <= h->event_seq; seq++) {
+		const struct host_event *e = &h->events[(seq - 1) % HOST_EVENTS];
+		const struct host_vm *v = &h->vms[e->vm];
+		fprintf(f, "%llu,%s,%s,%llu,%llu,%llu,%llu,%llu\n", (unsigned long long)e->time_ms,
+			v->cfg->name, host_event_name(e->kind), (unsigned long long)v->stats.allocated_bytes,
+			(unsigned long long)v->target_bytes, (unsigned long long)v->stats.balloon_bytes,
+			(unsigned long long)v->active_bytes, (unsigned long long)v->stats.swapped_bytes);
+	}
+	*last_event = h->event_seq;
+	fflush(f);
+	pthread_mutex_unlock(&h->lock);
+}

@@ -14,6 +14,7 @@
 #define UMBRA_SCHED_HOST_H
 
 #include <pthread.h>
+#include <stdio.h>
 
 #include "sched/hostcfg.h"
 #include "base/base.h"
@@ -68,5 +69,13 @@ unsigned host_tick(struct host *h);
 void host_stop(struct host *h);
 uint64_t host_now_ms(const struct host *h);
 int host_find(struct host *h, const char *name); /* index or -1 (caller holds the lock) */
+/*
+ * Appends the figures of every VM at this tick, and every event since
+ * *last_event, to a CSV trace (`umbra host --trace-mem`, `umbra plot`):
+ * time_ms,vm,kind,allocated_bytes,target_bytes,balloon_bytes,active_bytes,swapped_bytes
+ * with kind "figures" or an event name.
+ */
+void host_trace(struct host *h, FILE *f, uint64_t *last_event);
+const char *host_event_name(enum host_event_kind k);
 
 #endif

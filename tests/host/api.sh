@@ -55,7 +55,7 @@ conf_error "twice" '{"host_mem":"1G","vms":[{"name":"a","kernel":"idle.elf"},{"n
 conf_error "missing kernel file" '{"host_mem":"1G","vms":[{"name":"a","kernel":"nope.elf","firmware":"none"}]}' "VM 'a': .*nope.elf: No such file"
 conf_error "tax" '{"host_mem":"1G","scheduler":{"idle_tax":1.5},"vms":[{"name":"a","kernel":"idle.elf"}]}' 'scheduler.idle_tax: must be at least 0 and below 1'
 
-"$umbra" host --config "$tmp/host.json" 2>"$tmp/host.log" &
+"$umbra" host --config "$tmp/host.json" --trace-mem "$tmp/trace.csv" 2>"$tmp/host.log" &
 hostpid=$!
 for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 ctl() { "$umbra" ctl --socket "$sock" "$@"; }
@@ -78,6 +78,24 @@ out=$(ctl raw '[1,2]'); expect "not an object" 'a request is a JSON object' "$ou
 out=$(ctl raw '{"cmd":"get","vm":"a","extra":1}'); expect "unknown field in get" "unknown field 'extra'" "$out"
 long=$(head -c 6000 /dev/zero | tr '\0' 'x')
 out=$(ctl raw "$long"); expect "overlong request" 'request longer than 4096 bytes' "$out"
+# umbra top, in a real terminal (tmux): the screen shows both VMs, sorting works, q quits.
+if command -v tmux >/dev/null; then
+	tmux kill-session -t umbra-top-test 2>/dev/null
+	tmux new-session -d -s umbra-top-test -x 120 -y 30 "$umbra top --socket $sock"
+	sleep 2.5
+	screen=$(tmux capture-pane -p -t umbra-top-test)
+	expect "top shows the VMs" '> a +(running|stalled) +32' "$screen"
+	expect "top shows b and the columns" 'b +running' "$screen"
+	expect "top header" 'TARGET +BALLOON +ALLOC +ACTIVE' "$screen"
+	tmux send-keys -t umbra-top-test s; sleep 1.5
+	screen=$(tmux capture-pane -p -t umbra-top-test)
+	expect "top sorts" 'sorted by allocated' "$screen"
+	tmux send-keys -t umbra-top-test q; sleep 0.5
+	if tmux has-session -t umbra-top-test 2>/dev/null; then bad "top quits on q" "still running"; tmux kill-session -t umbra-top-test; else ok "top quits on q"; fi
+else
+	bad "top" "tmux is not installed (scripts/setup.sh installs it)"
+fi
+
 ctl pause a >/dev/null; sleep 0.2; out=$(ctl get a); expect "pause" '"paused":true' "$out"
 i1=$(ctl get a | grep -o '"instret":[0-9]*'); sleep 0.3; i2=$(ctl get a | grep -o '"instret":[0-9]*')
 if [ "$i1" = "$i2" ]; then ok "a paused VM does not run ($i1)"; else bad "paused VM runs" "$i1 -> $i2"; fi
@@ -90,6 +108,14 @@ wait "$hostpid"; rc=$?; hostpid=
 if [ "$rc" -eq 0 ]; then ok "host exits when its VMs stop"; else bad "host exit" "rc $rc: $(cat "$tmp/host.log")"; fi
 out=$(ctl list 2>&1); rc=$?
 if [ "$rc" -eq 125 ]; then ok "ctl without a host: exit 125"; else bad "ctl without host" "rc $rc"; fi
+
+# The memory trace and its chart.
+rows=$(grep -c ',figures,' "$tmp/trace.csv")
+if [ "$rows" -ge 10 ] && grep -q ',balloon_target,' "$tmp/trace.csv"; then ok "trace: $rows figure rows and events"; else bad "trace" "$rows rows"; fi
+if "$umbra" plot "$tmp/trace.csv" --out "$tmp/chart.svg" 2>/dev/null && grep -q '<svg' "$tmp/chart.svg" &&
+   [ "$(stat -c %s "$tmp/chart.svg")" -gt 5000 ]; then ok "plot: an SVG chart of $(stat -c %s "$tmp/chart.svg") bytes"; else bad "plot" "no chart"; fi
+out=$("$umbra" plot "$tmp/nope.csv" 2>&1); rc=$?
+if [ "$rc" -eq 125 ] && grep -q 'nope.csv: No such file' <<<"$out"; then ok "plot: missing trace"; else bad "plot missing" "$rc $out"; fi
 
 echo "host-api: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
