@@ -22,6 +22,7 @@ run_suite() {
 run_suite unit make --no-print-directory unit
 run_suite cli tests/cli/run.sh
 run_suite host-api tests/host/api.sh
+run_suite host-swap tests/host/swap.sh
 run_suite isa tests/isa/run.sh umbra
 run_suite protect tests/protect/run.sh
 run_suite cloak tests/cloak/run.sh

@@ -63,7 +63,10 @@ static json_object *figures(struct host *h, unsigned i)
 	add_u64(o, "allocated_bytes", s->allocated_bytes);
 	add_u64(o, "active_bytes", v->active_bytes);
 	add_u64(o, "sampled_active_bytes", s->active_bytes);
-	add_u64(o, "swapped_bytes", 0);
+	add_u64(o, "swapped_bytes", s->swapped_bytes);
+	add_u64(o, "swap_cap_bytes", v->frame_limit_bytes);
+	add_u64(o, "swap_ins", s->swap_ins);
+	add_u64(o, "swap_outs", s->swap_outs);
 	add_u64(o, "guest_free_bytes", s->guest_free_bytes);
 	add_u64(o, "guest_available_bytes", s->guest_available_bytes);
 	add_u64(o, "guest_stats_time_ms", s->stats_time_ms);

@@ -121,6 +121,33 @@ static uint64_t step_toward(uint64_t from, uint64_t to, uint64_t step)
 	return from - to > step ? from - step : to;
 }
 
+/*
+ * The last resort: when the guests hold more than the host budget and a
+ * VM's balloon cannot bring it down (stalled), cap its frames at its target;
+ * above the cap its pages go to its swap file (no data is lost).  Caps are
+ * lifted when the guests are back under 90% of the budget.
+ */
+static void apply_swap_caps(struct host *h)
+{
+	uint64_t held = 0;
+	for (unsigned i = 0; i < h->nvms; i++)
+		held += h->vms[i].stats.running ? h->vms[i].stats.allocated_bytes : 0;
+	for (unsigned i = 0; i < h->nvms; i++) {
+		struct host_vm *v = &h->vms[i];
+		uint64_t cap = v->frame_limit_bytes;
+		if (held > h->cfg->host_mem_bytes && v->stalled &&
+		    v->stats.allocated_bytes > v->target_bytes)
+			cap = v->target_bytes;
+		else if (held < h->cfg->host_mem_bytes / 10 * 9)
+			cap = 0;
+		if (cap != v->frame_limit_bytes && v->stats.running) {
+			v->frame_limit_bytes = cap;
+			umbra_vm_set_frame_limit(v->vm, cap);
+			event(h, EV_SWAP_CAP, i, cap);
+		}
+	}
+}
+
 unsigned host_tick(struct host *h)
 {
 	pthread_mutex_lock(&h->lock);
@@ -179,6 +206,7 @@ unsigned host_tick(struct host *h)
 			event(h, EV_BALLOON_STALL, i, gap);
 		}
 	}
+	apply_swap_caps(h);
 	pthread_mutex_unlock(&h->lock);
 	return running;
 }
@@ -201,7 +229,7 @@ void host_stop(struct host *h)
 const char *host_event_name(enum host_event_kind k)
 {
 	static const char *const names[] = {"balloon_target", "balloon_stall", "vm_stopped",
-					    "protection_violation", "integrity_fault"};
+					    "protection_violation", "integrity_fault", "swap_cap"};
 	return k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 

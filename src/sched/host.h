@@ -23,7 +23,7 @@
 #define HOST_EVENTS 256
 
 enum host_event_kind { EV_BALLOON_TARGET, EV_BALLOON_STALL, EV_VM_STOPPED, EV_PROTECTION,
-		       EV_INTEGRITY };
+		       EV_INTEGRITY, EV_SWAP_CAP };
 
 struct host_event {
 	uint64_t seq, time_ms;
@@ -46,6 +46,7 @@ struct host_vm {
 	uint64_t balloon_goal_bytes;/* balloon target currently requested */
 	uint64_t last_balloon_bytes, last_move_ms;
 	bool stalled;
+	uint64_t frame_limit_bytes; /* swap cap requested (0: none) */
 	uint64_t seen_violations, seen_integrity;
 	struct umbra_vm_stats stats;
 };

@@ -360,21 +360,23 @@ static void interp_slice(struct hart *h, uint64_t until, uint64_t *attempts, boo
 
 /* --- comparing ----------------------------------------------------------- */
 
-#define SAME(field)                                                             \
+#define SAME_AT(field, i)                                                       \
 	do {                                                                    \
 		if (a->field != b->field) {                                     \
-			snprintf(why, len, "%s: %#llx (blocks) vs %#llx (interpreter)", #field, \
-				 (unsigned long long)a->field, (unsigned long long)b->field); \
+			snprintf(why, len, "%s (%u): %#llx (blocks) vs %#llx (interpreter)", \
+				 #field, i, (unsigned long long)a->field,       \
+				 (unsigned long long)b->field);                 \
 			return false;                                           \
 		}                                                               \
 	} while (0)
+#define SAME(field) SAME_AT(field, 0u)
 
 static bool same_hart(const struct hart *a, const struct hart *b, char *why, size_t len)
 {
 	for (unsigned i = 0; i < 32; i++)
-		SAME(x[i]);
+		SAME_AT(x[i], i);
 	for (unsigned i = 0; i < 32; i++)
-		SAME(f[i]);
+		SAME_AT(f[i], i);
 	SAME(pc); SAME(priv); SAME(instret); SAME(state); SAME(wfi);
 	SAME(mstatus); SAME(medeleg); SAME(mideleg); SAME(mie); SAME(mip); SAME(mtvec);
 	SAME(mscratch); SAME(mepc); SAME(mcause); SAME(mtval); SAME(mcounteren);
@@ -383,9 +385,9 @@ static bool same_hart(const struct hart *a, const struct hart *b, char *why, siz
 	SAME(fflags); SAME(frm); SAME(cycle_base); SAME(instret_base); SAME(cycle_frozen);
 	SAME(instret_frozen);
 	for (unsigned i = 0; i < 8; i++)
-		SAME(pmpcfg[i]);
+		SAME_AT(pmpcfg[i], i);
 	for (unsigned i = 0; i < 64; i++)
-		SAME(pmpaddr[i]);
+		SAME_AT(pmpaddr[i], i);
 	return true;
 }
 

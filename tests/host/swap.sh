@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Swap, the last resort: a VM without a balloon driver writes 24 MiB on a
+# 12 MiB host budget.  Its balloon stalls, the scheduler caps its frames,
+# pages go to the swap file and come back intact when the guest re-reads
+# them (the guest checks every word and reports through the test device).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+umbra=${UMBRA_BIN:-build/umbra}
+tmp=$(mktemp -d)
+hostpid=
+cleanup() { [ -n "$hostpid" ] && kill "$hostpid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+pass=0 fail=0
+ok() { echo "PASS $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+field() { grep -o "\"$1\":[0-9]*" <<<"$2" | head -n 1 | cut -d: -f2; }
+
+# Write 24 MiB (one word per 64 bytes), sleep ~3 s of guest time, verify all, report.
+cat > "$tmp/swap.S" <<'ASM'
+.globl _start
+_start:	li s0, 0x80100000          /* buffer */
+	li s1, 24 << 20            /* bytes */
+	li s2, 0x9e3779b97f4a7c15
+	mv t0, s0; add t1, s0, s1
+1:	mul t2, t0, s2; sd t2, 0(t0); addi t0, t0, 64; bltu t0, t1, 1b
+	li t3, 0x200bff8; ld t4, 0(t3); li t5, 30000000; add t4, t4, t5
+2:	ld t6, 0(t3); bltu t6, t4, 2b
+	mv t0, s0
+3:	ld a0, 0(t0); mul t2, t0, s2; bne a0, t2, bad; addi t0, t0, 64; bltu t0, t1, 3b
+	li t0, 0x100000; li t1, 0x5555; sw t1, 0(t0)
+4:	j 4b
+bad:	li t0, 0x100000; li t1, (7 << 16) | 0x3333; sw t1, 0(t0)
+	j 4b
+ASM
+riscv64-linux-gnu-gcc -nostdlib -nostartfiles -static -march=rv64gc -mabi=lp64d \
+	-Wl,-Ttext-segment=0x80000000 -Wl,--build-id=none -o "$tmp/swap.elf" "$tmp/swap.S"
+cat > "$tmp/host.json" <<EOF
+{ "host_mem": "12M", "api_socket": "api.sock",
+  "scheduler": { "period_ms": 100, "stall_ms": 300 },
+  "vms": [ { "name": "big", "mem": "64M", "kernel": "swap.elf", "firmware": "none" } ] }
+EOF
+"$umbra" host --config "$tmp/host.json" 2>"$tmp/host.log" &
+hostpid=$!
+sock="$tmp/api.sock"
+for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+max_swapped=0 min_capped=999999999999
+for _ in $(seq 100); do
+	out=$("$umbra" ctl --socket "$sock" get big 2>/dev/null) || break
+	s=$(field swapped_bytes "$out"); a=$(field allocated_bytes "$out")
+	[ "${s:-0}" -gt "$max_swapped" ] && max_swapped=$s
+	[ "${s:-0}" -gt 0 ] && [ "${a:-0}" -lt "$min_capped" ] && min_capped=$a
+	sleep 0.1
+done
+wait "$hostpid"; rc=$?; hostpid=
+if [ "$rc" -eq 0 ]; then ok "the guest verified all 24 MiB after swapping"; else bad "guest result" "exit $rc: $(tail -3 "$tmp/host.log")"; fi
+if [ "$max_swapped" -ge $((4 << 20)) ]; then ok "up to $((max_swapped >> 20)) MiB were in the swap file"; else bad "swap" "$max_swapped bytes swapped"; fi
+if [ "$min_capped" -le $((14 << 20)) ]; then ok "under the cap the VM held $((min_capped >> 20)) MiB (budget 12 MiB)"; else bad "cap" "$((min_capped >> 20)) MiB held while swapping"; fi
+echo "swap: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
