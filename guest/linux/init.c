@@ -543,6 +543,40 @@ static _Noreturn void run_mem(const char *cmdline)
     power_off();
 }
 
+/* umbra.mode=cloak: the cloaked program and root's spy run side by side. */
+static int run_prog(const char *path)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(path, path, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+static _Noreturn void run_cloak(void)
+{
+    mkdir("/tmp", 01777);
+    pid_t secret = run_prog("/bin/umbra-secret");
+    pid_t spy = run_prog("/bin/umbra-spy");
+    int st_secret = -1, st_spy = -1;
+    for (int n = 0; n < 2;) {
+        int st;
+        pid_t w = wait(&st);
+        if (w < 0)
+            break;
+        if (w == secret)
+            st_secret = st, n++;
+        else if (w == spy)
+            st_spy = st, n++;
+    }
+    bool ok = WIFEXITED(st_secret) && WEXITSTATUS(st_secret) == 0 && WIFEXITED(st_spy) &&
+              WEXITSTATUS(st_spy) == 0;
+    say("UMBRA-CLOAK: %s (cloaked program: status 0x%x, spy: status 0x%x)", ok ? "PASS" : "FAIL",
+        st_secret, st_spy);
+    power_off();
+}
+
 int main(void)
 {
     setup_system();
@@ -563,6 +597,8 @@ int main(void)
         run_shell();
     if (strcmp(mode, "mem") == 0)
         run_mem(cmdline);
+    if (strcmp(mode, "cloak") == 0)
+        run_cloak();
     say("UMBRA-LINUX-TEST: FAIL unknown umbra.mode '%s' (test or shell)", mode);
     power_off();
 }
