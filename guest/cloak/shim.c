@@ -13,7 +13,7 @@ enum { SYS_openat = 56, SYS_close = 57, SYS_lseek = 62, SYS_read = 63, SYS_write
 #define PAGE 4096ul
 #define BOUNCE_BYTES 65536ul
 
-extern char __image_start[], __image_end[], umbra_trampoline[];
+extern char __image_start[], __image_end[], __identity_end[], umbra_trampoline[];
 
 /* Public: the kernel reads and writes these. */
 static char bounce[BOUNCE_BYTES] __attribute__((section(".public_data"), aligned(4096)));
@@ -35,16 +35,21 @@ static long sys(long n, long a, long b, long c, long d, long e, long f)
 }
 
 /* umbra's hypercall: a0 = error, *value = a1. */
-static long hyper(long fn, long a, long b, long c, long d, long e, long *value)
+static long hyper6(long fn, long a, long b, long c, long d, long e, long f, long *value)
 {
 	register long a0 __asm__("a0") = a, a1 __asm__("a1") = b, a2 __asm__("a2") = c;
-	register long a3 __asm__("a3") = d, a4 __asm__("a4") = e;
+	register long a3 __asm__("a3") = d, a4 __asm__("a4") = e, a5 __asm__("a5") = f;
 	register long a6 __asm__("a6") = fn, a7 __asm__("a7") = UMBRA_EID;
-	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
-			 : "memory");
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(a6),
+			 "r"(a7) : "memory");
 	if (value)
 		*value = a1;
 	return a0;
+}
+
+static long hyper(long fn, long a, long b, long c, long d, long e, long *value)
+{
+	return hyper6(fn, a, b, c, d, e, 0, value);
 }
 
 _Noreturn void shim_exit(int status)
@@ -244,6 +249,97 @@ void shim_putx(uint64_t v)
 	shim_puts(b);
 }
 
+/* --- cloaked files ------------------------------------------------------- */
+
+#define FILE_MAGIC 0x3146434152424d55ull /* "UMBRACF1" */
+#define FILE_PAGES 120
+#define META_SLOT 32
+
+/* Public: the header (magic, version, pages, then one metadata slot per page) and one
+ * page of ciphertext in flight.  Cloaked: the plaintext staging page. */
+static uint8_t file_header[PAGE] __attribute__((section(".public_data"), aligned(4096)));
+static uint8_t file_cipher[PAGE] __attribute__((section(".public_data"), aligned(4096)));
+static uint8_t file_plain[PAGE] __attribute__((aligned(4096)));
+
+static long pwrite_all(int fd, const void *buf, size_t len, long off)
+{
+	if (shim_lseek(fd, off, 0) != off)
+		return -5;
+	return shim_write(fd, buf, len) == (long)len ? 0 : -5;
+}
+
+static long pread_all(int fd, void *buf, size_t len, long off)
+{
+	if (shim_lseek(fd, off, 0) != off)
+		return -5;
+	return shim_read(fd, buf, len) == (long)len ? 0 : -5;
+}
+
+long shim_file_write(int fd, uint64_t resource, const void *data, size_t len)
+{
+	if (len > SHIM_FILE_MAX)
+		return -27; /* EFBIG */
+	long version;
+	if (hyper(UMBRA_FN_FILE_VERSION, (long)resource, 1, 0, 0, 0, &version))
+		return -1;
+	/* The sealed stream: the length, 8 reserved bytes, the data. */
+	uint64_t head[2] = {len, 0};
+	size_t total = len + sizeof(head), npages = (total + PAGE - 1) / PAGE;
+	uint64_t h[3] = {FILE_MAGIC, (uint64_t)version, npages};
+	copy(file_header, h, sizeof(h));
+	for (size_t i = 0; i < npages; i++) {
+		for (size_t k = 0; k < PAGE; k++) {
+			size_t at = i * PAGE + k;
+			file_plain[k] = at < sizeof(head) ? ((uint8_t *)head)[at]
+				       : at < total ? ((const uint8_t *)data)[at - sizeof(head)] : 0;
+		}
+		if (hyper6(UMBRA_FN_FILE_SEAL, (long)file_plain, (long)file_cipher,
+			   (long)(file_header + 64 + META_SLOT * i), (long)resource, (long)i, version, 0))
+			return -1;
+		if (pwrite_all(fd, file_cipher, PAGE, (long)((i + 1) * PAGE)))
+			return -5;
+	}
+	for (size_t k = 0; k < PAGE; k++)
+		file_plain[k] = 0;
+	return pwrite_all(fd, file_header, PAGE, 0);
+}
+
+long shim_file_read(int fd, uint64_t resource, void *buf, size_t maxlen)
+{
+	long latest;
+	uint64_t h[3];
+	if (pread_all(fd, file_header, PAGE, 0))
+		return -5;
+	copy(h, file_header, sizeof(h));
+	if (h[0] != FILE_MAGIC || h[2] == 0 || h[2] > FILE_PAGES)
+		return SHIM_EINTEGRITY;
+	if (hyper(UMBRA_FN_FILE_VERSION, (long)resource, 0, 0, 0, 0, &latest))
+		return -1;
+	if (h[1] != (uint64_t)latest)
+		return SHIM_EREPLAY; /* not the version umbra saw written last */
+	uint64_t len = 0;
+	for (uint64_t i = 0; i < h[2]; i++) {
+		if (pread_all(fd, file_cipher, PAGE, (long)((i + 1) * PAGE)))
+			return -5;
+		if (hyper6(UMBRA_FN_FILE_OPEN, (long)file_cipher, (long)file_plain,
+			   (long)(file_header + 64 + META_SLOT * i), (long)resource, (long)i, (long)h[1], 0))
+			return SHIM_EINTEGRITY;
+		if (i == 0) {
+			copy(&len, file_plain, sizeof(len));
+			if (len > maxlen || len + 16 > h[2] * PAGE || len + 16 <= (h[2] - 1) * PAGE)
+				return SHIM_EINTEGRITY;
+		}
+		for (size_t k = 0; k < PAGE; k++) {
+			uint64_t at = i * PAGE + k;
+			if (at >= 16 && at - 16 < len)
+				((uint8_t *)buf)[at - 16] = file_plain[k];
+		}
+	}
+	for (size_t k = 0; k < PAGE; k++)
+		file_plain[k] = 0;
+	return (long)len;
+}
+
 /* Called from _start on the cloaked stack (still public until the call below). */
 void shim_start(uint64_t *sp0);
 void shim_start(uint64_t *sp0)
@@ -263,9 +359,12 @@ void shim_start(uint64_t *sp0)
 		*(volatile char *)(bounce + off) = 0;
 	for (size_t off = 0; off < sizeof(tramp_stack); off += PAGE)
 		*(volatile char *)(tramp_stack + off) = 0;
+	*(volatile char *)file_header = 0;
+	*(volatile char *)file_cipher = 0;
 	long npages = (__image_end - __image_start) / (long)PAGE, dom;
-	long e = hyper(UMBRA_FN_CLOAK_CREATE, 0, (long)__image_start, npages, (long)umbra_trampoline,
-		       (long)(tramp_stack + sizeof(tramp_stack)), &dom);
+	long e = hyper6(UMBRA_FN_CLOAK_CREATE, UMBRA_CLOAK_KEY_DERIVED, (long)__image_start, npages,
+			(long)umbra_trampoline, (long)(tramp_stack + sizeof(tramp_stack)),
+			(__identity_end - __image_start) / (long)PAGE, &dom);
 	if (e) {
 		shim_puts("shim: umbra refused to cloak this program (error ");
 		shim_putu((uint64_t)-e);

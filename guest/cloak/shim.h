@@ -35,6 +35,21 @@ long shim_nanosleep(int64_t sec, int64_t nsec);
 long shim_getpid(void);
 _Noreturn void shim_exit(int status);
 
+/*
+ * Cloaked files (the program must be cloaked with a derived key: link with
+ * -DSHIM_DERIVED_KEY... see shim.c): the data reaches fd only encrypted and
+ * bound to (resource, page, version); reading it back verifies every page
+ * and that the version is the latest umbra knows for this program and
+ * resource, also after a restart.  Write returns 0 or <0; read returns the
+ * length, SHIM_EINTEGRITY (tampered or moved) or SHIM_EREPLAY (an older
+ * version).  Files hold at most SHIM_FILE_MAX bytes.
+ */
+#define SHIM_EINTEGRITY (-74)
+#define SHIM_EREPLAY (-116)
+#define SHIM_FILE_MAX (120 * 4096 - 16)
+long shim_file_write(int fd, uint64_t resource, const void *data, size_t len);
+long shim_file_read(int fd, uint64_t resource, void *buf, size_t maxlen);
+
 /* Small helpers for programs without a C library. */
 size_t shim_strlen(const char *s);
 void shim_puts(const char *s);

@@ -577,6 +577,19 @@ static _Noreturn void run_cloak(void)
     power_off();
 }
 
+/* umbra.mode=cloakfile: the cloaked-file program, once the disk is there. */
+static _Noreturn void run_cloakfile(void)
+{
+    for (int i = 0; i < 300 && access("/dev/vda", F_OK) != 0; i++)
+        usleep(100000);
+    int st = -1;
+    pid_t pid = run_prog("/bin/umbra-secretfile");
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    say("UMBRA-CLOAKFILE: status 0x%x", st);
+    power_off();
+}
+
 int main(void)
 {
     setup_system();
@@ -599,6 +612,8 @@ int main(void)
         run_mem(cmdline);
     if (strcmp(mode, "cloak") == 0)
         run_cloak();
+    if (strcmp(mode, "cloakfile") == 0)
+        run_cloakfile();
     say("UMBRA-LINUX-TEST: FAIL unknown umbra.mode '%s' (test or shell)", mode);
     power_off();
 }

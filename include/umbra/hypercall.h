@@ -31,11 +31,14 @@
 #define UMBRA_FN_SET_HANDLER 4   /* (handler va) -> 0 */
 #define UMBRA_FN_UPCALL_RETURN 5 /* (disposition, exit code): does not return */
 #define UMBRA_FN_STATS 6         /* (what) -> see UMBRA_STAT_* */
-#define UMBRA_FN_CLOAK_CREATE 7  /* (flags, image va, image pages, trampoline, trampoline sp)
-				  * -> domain | context << 32; continues in the domain's view */
+#define UMBRA_FN_CLOAK_CREATE 7  /* (flags, image va, image pages, trampoline, trampoline sp,
+				  *  identity pages) -> domain; continues in the domain's view */
 #define UMBRA_FN_CLOAK_PAGES 8   /* (va, npages) -> pages done: cloak more own pages */
 #define UMBRA_FN_CLOAK_RESUME 9  /* (context, system-call result): from the trampoline only */
 #define UMBRA_FN_UNCLOAK 10      /* (va, npages) -> pages done: make own pages public */
+#define UMBRA_FN_FILE_SEAL 11    /* (cloaked src, public dst, public meta, resource, offset, version) */
+#define UMBRA_FN_FILE_OPEN 12    /* (public src, cloaked dst, public meta, resource, offset, version) */
+#define UMBRA_FN_FILE_VERSION 13 /* (resource, bump) -> the resource's latest version */
 
 /* Feature bits of UMBRA_FN_PROBE's value. */
 #define UMBRA_FEAT_PROTECT (1u << 0)
@@ -115,8 +118,9 @@
 
 /*
  * Cloaking (docs/cloaking.md).  CLOAK_CREATE makes the calling address
- * space a domain: its image pages [image va, + pages) become cloaked (their
- * SHA-256 is the program's identity) and the call returns in the domain's
+ * space a domain: its image pages [image va, + pages) become cloaked, the
+ * SHA-256 of the first `identity pages` of them (its code and constants; 0:
+ * all) is the program's identity, and the call returns in the domain's
  * view, as thread context 0.  Flags: */
 #define UMBRA_CLOAK_KEY_DERIVED 1 /* key from umbra's master key and the identity,
 				   * so sealed data survives a restart; else a random key */
@@ -130,6 +134,18 @@
  * An access that fails verification is an integrity fault: the domain gets
  * an access fault (its thread traps out) and umbra reports it.
  */
+
+/*
+ * Cloaked files (domains with UMBRA_CLOAK_KEY_DERIVED only): FILE_SEAL
+ * encrypts one page of the domain's cloaked memory into a public page, and
+ * writes UMBRA_FILE_META_BYTES of metadata (nonce, tag) to a public buffer,
+ * bound to (resource, offset, version); FILE_OPEN verifies and decrypts it
+ * back into a cloaked page (UMBRA_ERR_FAILED: tampered, moved or replayed).
+ * FILE_VERSION keeps, per program identity and resource, the latest
+ * version in umbra's state directory, so a file replayed from an older
+ * version is detected even after the VM or umbra restarts.
+ */
+#define UMBRA_FILE_META_BYTES 28
 
 /* Limits. */
 #define UMBRA_MAX_PAGES_PER_CALL 512 /* larger requests report partial progress */

@@ -5,6 +5,9 @@
 #include "firmware/hypercall.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 
 #include "mmu/mmu.h"
@@ -279,7 +282,10 @@ static struct ret do_cloak_create(struct hypercalls *hc, struct hart *h)
 	int64_t e = check_range(va, &n);
 	if (e || n != h->x[12])
 		return err(e ? e : UMBRA_ERR_INVALID_PARAM);
-	if ((tramp & 1) || !user_page(h, tramp & PAGE_MASK, PTE_X) || !hash_image(h, va, n, id))
+	uint64_t ident = h->x[15] ? h->x[15] : n;
+	if (ident > n)
+		return err(UMBRA_ERR_INVALID_PARAM);
+	if ((tramp & 1) || !user_page(h, tramp & PAGE_MASK, PTE_X) || !hash_image(h, va, ident, id))
 		return err(UMBRA_ERR_INVALID_ADDRESS);
 	/* Check every image page before anything changes: all or nothing. */
 	for (uint64_t i = 0; i < n; i++) {
@@ -294,6 +300,8 @@ static struct ret do_cloak_create(struct hypercalls *hc, struct hart *h)
 	if (d < 0)
 		return err(d == -EEXIST ? UMBRA_ERR_DENIED : UMBRA_ERR_FAILED);
 	struct cloak_domain *dom = cloak_domain(hc->cloak, (unsigned)d);
+	dom->derived = flags & UMBRA_CLOAK_KEY_DERIVED;
+	memcpy(dom->identity, id, sizeof(id));
 	dom->trampoline = tramp;
 	dom->tramp_stack = tramp_sp;
 	struct ret r = cloak_range(hc, h, (unsigned)d, va, n, true);
@@ -430,6 +438,112 @@ static int cloak_check(struct hypercalls *hc, struct hart *h, gva_t va, gpa_t pa
 	return PROT_OK;
 }
 
+/* --- cloaked files ---------------------------------------------------------- */
+
+/* The domain of a calling cloaked thread whose key outlives the run, or NULL. */
+static struct cloak_domain *file_domain(struct hypercalls *hc, struct hart *h)
+{
+	if (h->priv != PRV_U || h->view == VIEW_SYSTEM)
+		return NULL;
+	struct cloak_domain *dom = cloak_domain(hc->cloak, h->view);
+	return dom && dom->derived ? dom : NULL;
+}
+
+/* A writable host pointer to the public (not cloaked) page of the caller at va. */
+static uint8_t *public_page(struct hypercalls *hc, struct hart *h, gva_t va, size_t len)
+{
+	if ((va & ~PAGE_MASK) + len > PAGE_SIZE)
+		return NULL;
+	gpa_t pa = user_page(h, va & PAGE_MASK, 0);
+	if (!pa || cloak_by_pa(hc->cloak, pa) || cloak_by_va(hc->cloak, h->view, va))
+		return NULL;
+	if (pmap_is_code(h->env.mem, pa))
+		pmap_code_written(h->env.mem, pa);
+	return pmap_touch(h->env.mem, pa) + (va & ~PAGE_MASK);
+}
+
+/* The plaintext of the domain's own cloaked page at va (unsealed if need be). */
+static uint8_t *cloaked_page(struct hypercalls *hc, struct hart *h, gva_t va)
+{
+	struct cloak_page *cp = cloak_by_va(hc->cloak, h->view, va);
+	gpa_t pa = (va & ~PAGE_MASK) ? 0 : user_page(h, va, 0);
+	if (!cp || !pa || cloak_unseal(hc->cloak, cp, pa))
+		return NULL;
+	cp->written = true; /* its plaintext is about to change (FILE_OPEN) */
+	if (pmap_is_code(h->env.mem, pa))
+		pmap_code_written(h->env.mem, pa);
+	return pmap_touch(h->env.mem, pa);
+}
+
+static struct ret do_file(struct hypercalls *hc, struct hart *h, bool seal)
+{
+	struct cloak_domain *dom = file_domain(hc, h);
+	if (!dom)
+		return err(UMBRA_ERR_DENIED);
+	gva_t src = h->x[10], dst = h->x[11], meta_va = h->x[12];
+	uint64_t resource = h->x[13], offset = h->x[14], version = h->x[15];
+	uint8_t *in = seal ? cloaked_page(hc, h, src) : public_page(hc, h, src, PAGE_SIZE);
+	uint8_t *out = seal ? public_page(hc, h, dst, PAGE_SIZE) : cloaked_page(hc, h, dst);
+	uint8_t *meta = public_page(hc, h, meta_va, UMBRA_FILE_META_BYTES);
+	if (!in || !out || !meta || (src | dst) & ~PAGE_MASK)
+		return err(UMBRA_ERR_INVALID_ADDRESS);
+	struct page_seal ps = {.version = version};
+	if (seal) {
+		if (pagecrypt_seal_copy(&dom->key, in, out, resource, offset, version, &ps))
+			return err(UMBRA_ERR_FAILED);
+		memcpy(meta, ps.nonce, PAGECRYPT_NONCE_BYTES);
+		memcpy(meta + PAGECRYPT_NONCE_BYTES, ps.tag, PAGECRYPT_TAG_BYTES);
+		return ok(0);
+	}
+	memcpy(ps.nonce, meta, PAGECRYPT_NONCE_BYTES);
+	memcpy(ps.tag, meta + PAGECRYPT_NONCE_BYTES, PAGECRYPT_TAG_BYTES);
+	if (pagecrypt_open_copy(&dom->key, in, out, resource, offset, &ps)) {
+		dom->integrity_faults++;
+		log_err("integrity fault: cloaked file page (resource %llu, offset %llu, version %llu) "
+			"failed verification (tampered, moved or replayed)", (unsigned long long)resource,
+			(unsigned long long)offset, (unsigned long long)version);
+		return err(UMBRA_ERR_FAILED);
+	}
+	return ok(0);
+}
+
+/* The version file of (identity, resource) in the state directory. */
+static void version_path(const struct hypercalls *hc, const struct cloak_domain *dom,
+			 uint64_t resource, char *path, size_t len)
+{
+	char hex[65];
+	for (unsigned i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", dom->identity[i]);
+	snprintf(path, len, "%s/%s-%llu", hc->state_dir, hex, (unsigned long long)resource);
+}
+
+static struct ret do_file_version(struct hypercalls *hc, struct hart *h)
+{
+	struct cloak_domain *dom = file_domain(hc, h);
+	if (!dom || !hc->state_dir)
+		return err(UMBRA_ERR_DENIED);
+	char path[512], tmp[520];
+	version_path(hc, dom, h->x[10], path, sizeof(path));
+	unsigned long long v = 0;
+	FILE *f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	if (h->x[11]) { /* bump, durably: write a new file and rename it over the old */
+		v++;
+		snprintf(tmp, sizeof(tmp), "%s.new", path);
+		f = fopen(tmp, "w");
+		if (!f || fprintf(f, "%llu\n", v) < 0 || fflush(f) || fsync(fileno(f)) || fclose(f) ||
+		    rename(tmp, path)) {
+			log_err("%s: cannot store a cloaked file's version: %s", path, strerror(errno));
+			return err(UMBRA_ERR_FAILED);
+		}
+	}
+	return ok(v);
+}
+
 int hypercall_dispatch(struct hypercalls *hc, struct hart *h)
 {
 	struct ret r;
@@ -448,6 +562,9 @@ int hypercall_dispatch(struct hypercalls *hc, struct hart *h)
 	case UMBRA_FN_CLOAK_PAGES: r = do_cloak_pages(hc, h, true); break;
 	case UMBRA_FN_UNCLOAK: r = do_cloak_pages(hc, h, false); break;
 	case UMBRA_FN_CLOAK_RESUME: return do_cloak_resume(hc, h);
+	case UMBRA_FN_FILE_SEAL: r = do_file(hc, h, true); break;
+	case UMBRA_FN_FILE_OPEN: r = do_file(hc, h, false); break;
+	case UMBRA_FN_FILE_VERSION: r = do_file_version(hc, h); break;
 	default: r = err(UMBRA_ERR_NOT_SUPPORTED); break;
 	}
 	h->x[10] = (uint64_t)r.error;

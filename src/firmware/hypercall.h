@@ -19,6 +19,7 @@ struct hypercalls {
 	struct protect *prot;
 	struct cloak *cloak;
 	const uint8_t *master_key; /* for UMBRA_CLOAK_KEY_DERIVED; NULL: refused */
+	const char *state_dir;     /* where file versions are kept; NULL: no cloaked files */
 	struct hart **harts;
 	unsigned nharts;
 	void (*halt)(void *opaque);

@@ -79,6 +79,7 @@ struct umbra_vm {
 	struct hypercalls hc;
 	uint8_t master_key[PAGECRYPT_KEY_BYTES];
 	bool have_master_key;
+	char state_dir[512];
 	struct ttyout sbi_out;
 	unsigned nharts;
 	struct hart *harts[UMBRA_MAX_CPUS];
@@ -250,6 +251,37 @@ static void vm_pt_read(void *opaque, gpa_t pa)
 {
 	struct umbra_vm *vm = opaque;
 	hypercall_pt_read(&vm->hc, pa);
+}
+
+/*
+ * Where cloaked files' versions are kept: $UMBRA_STATE_DIR, else
+ * $XDG_STATE_HOME/umbra/files, else ~/.local/state/umbra/files (mode 0700).
+ */
+static const char *make_state_dir(struct umbra_vm *vm)
+{
+	const char *env = getenv("UMBRA_STATE_DIR"), *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	if (env)
+		snprintf(vm->state_dir, sizeof(vm->state_dir), "%s", env);
+	else if (xdg)
+		snprintf(vm->state_dir, sizeof(vm->state_dir), "%s/umbra/files", xdg);
+	else if (home)
+		snprintf(vm->state_dir, sizeof(vm->state_dir), "%s/.local/state/umbra/files", home);
+	else
+		return NULL;
+	/* mkdir -p, each level 0700 */
+	for (char *p = vm->state_dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		mkdir(vm->state_dir, 0700);
+		*p = '/';
+	}
+	if (mkdir(vm->state_dir, 0700) != 0 && errno != EEXIST) {
+		log_warn("%s: %s; cloaked files are unavailable", vm->state_dir, strerror(errno));
+		return NULL;
+	}
+	return vm->state_dir;
 }
 
 /*
@@ -439,7 +471,8 @@ static int make_harts(struct umbra_vm *vm)
 	vm->mem.dma_opaque = vm;
 	vm->hc = (struct hypercalls){.prot = &vm->prot, .cloak = &vm->cloak, .harts = vm->harts,
 				     .nharts = vm->nharts, .halt = vm_halt, .opaque = vm,
-				     .master_key = vm->have_master_key ? vm->master_key : NULL};
+				     .master_key = vm->have_master_key ? vm->master_key : NULL,
+				     .state_dir = make_state_dir(vm)};
 	for (unsigned i = 0; i < vm->nharts; i++) {
 		/* The hart embeds its TLBs: allocate it page aligned. */
 		if (posix_memalign((void **)&vm->harts[i], 4096, sizeof(struct hart)))

@@ -50,6 +50,8 @@ struct cloak_domain {
 	bool used;
 	uint64_t root;          /* satp of its address space, ASID cleared */
 	struct page_key key;
+	bool derived;           /* key derived from the master key and the identity */
+	uint8_t identity[32];   /* SHA-256 of the image */
 	gva_t trampoline, tramp_stack;
 	uint64_t pages, integrity_faults;
 	struct cloak_ctx ctx[CLOAK_MAX_CONTEXTS];

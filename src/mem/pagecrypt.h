@@ -60,4 +60,14 @@ int pagecrypt_reencrypt(struct page_key *k, uint8_t *page, uint64_t resource, ui
 int pagecrypt_decrypt(struct page_key *k, uint8_t *page, uint64_t resource, uint64_t offset,
 		      const struct page_seal *s) MUST_CHECK;
 
+/*
+ * For data leaving the VM's memory (cloaked files): seal `in` into `out`
+ * under a given version with a fresh random nonce (keys derived from the
+ * master key outlive a run, so a counter could repeat), and open it again.
+ */
+int pagecrypt_seal_copy(struct page_key *k, const uint8_t *in, uint8_t *out, uint64_t resource,
+			uint64_t offset, uint64_t version, struct page_seal *s) MUST_CHECK;
+int pagecrypt_open_copy(struct page_key *k, const uint8_t *in, uint8_t *out, uint64_t resource,
+			uint64_t offset, const struct page_seal *s) MUST_CHECK;
+
 #endif
