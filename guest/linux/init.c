@@ -590,6 +590,21 @@ static _Noreturn void run_cloakfile(void)
     power_off();
 }
 
+/* umbra.mode=cloakbench: the cloaking benchmark, plain then cloaked, three times. */
+static _Noreturn void run_cloakbench(void)
+{
+    static const char *const progs[] = {"/bin/umbra-bench-plain", "/bin/umbra-bench-cloaked"};
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 2; i++) {
+            int st;
+            pid_t pid = run_prog(progs[i]);
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                ;
+        }
+    say("UMBRA-CLOAKBENCH: done");
+    power_off();
+}
+
 int main(void)
 {
     setup_system();
@@ -614,6 +629,8 @@ int main(void)
         run_cloak();
     if (strcmp(mode, "cloakfile") == 0)
         run_cloakfile();
+    if (strcmp(mode, "cloakbench") == 0)
+        run_cloakbench();
     say("UMBRA-LINUX-TEST: FAIL unknown umbra.mode '%s' (test or shell)", mode);
     power_off();
 }
