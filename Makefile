@@ -11,7 +11,10 @@ SRCS    := $(shell find src -name '*.c' | sort)
 OBJS    := $(SRCS:%.c=$(O)/obj/%.o)
 UNIT    := $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check unit isa linux demo bench clean setup
+.PHONY: all check unit isa linux demo bench clean setup install
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
 all: $(O)/umbra
 
 APP     := $(patsubst %.c,$(O)/obj/%.o,$(wildcard app/*.c))
@@ -47,6 +50,14 @@ bench: $(O)/umbra
 
 setup:
 	scripts/setup.sh
+
+install: $(O)/umbra
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/include/umbra $(DESTDIR)$(PREFIX)/share/doc/umbra
+	install -m 0755 $(O)/umbra $(DESTDIR)$(PREFIX)/bin/umbra
+	install -m 0644 man/umbra.1 $(DESTDIR)$(PREFIX)/share/man/man1/umbra.1
+	install -m 0644 include/umbra/hypercall.h $(DESTDIR)$(PREFIX)/include/umbra/hypercall.h
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/umbra/
 
 clean:
 	rm -rf $(O)
