@@ -11,7 +11,7 @@ SRCS    := $(shell find src -name '*.c' | sort)
 OBJS    := $(SRCS:%.c=$(O)/obj/%.o)
 UNIT    := $(patsubst tests/unit/%.c,$(O)/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check unit isa linux demo bench clean setup install
+.PHONY: all check unit isa linux demo shell bench clean setup install
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -44,6 +44,9 @@ check: all
 
 demo: $(O)/umbra
 	scripts/demo.sh
+
+shell: $(O)/umbra
+	scripts/shell.sh
 
 bench: $(O)/umbra
 	bench/run.sh
