@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UMBRA_MAX_DRIVES 6
+#define UMBRA_MAX_DRIVES 5 /* + rng, console, balloon: the 8 virtio-mmio slots */
 #define UMBRA_MAX_CPUS 8
 #define UMBRA_EXIT_ERROR 125
 
