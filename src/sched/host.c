@@ -11,6 +11,7 @@
 #include "sched/policy.h"
 
 #define EVENTS_PER_SECOND 50 /* events beyond this are dropped (rate limit) */
+#define DEAD_BAND_BYTES (32u << 20) /* balloon goals move only for larger differences */
 
 static uint64_t mono_ms(void)
 {
@@ -188,6 +189,11 @@ unsigned host_tick(struct host *h)
 		if (!v->stats.running)
 			continue;
 		uint64_t want = v->stats.size_bytes - v->target_bytes; /* what the balloon must hold */
+		/* A dead band against the sampling noise: small corrections wait. */
+		uint64_t diff = want > v->balloon_goal_bytes ? want - v->balloon_goal_bytes
+							      : v->balloon_goal_bytes - want;
+		if (diff < DEAD_BAND_BYTES)
+			want = v->balloon_goal_bytes;
 		uint64_t goal = step_toward(v->balloon_goal_bytes, want, sc->step_bytes);
 		if (goal != v->balloon_goal_bytes) {
 			v->balloon_goal_bytes = goal;
