@@ -506,11 +506,24 @@ static unsigned cmdline_uint(const char *cmdline, const char *key, unsigned dflt
     return cmdline_value(cmdline, key, v, sizeof v) ? (unsigned)strtoul(v, NULL, 10) : dflt;
 }
 
+/* Starts a program; its pid. */
+static int run_prog(const char *path)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(path, path, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
 static _Noreturn void run_mem(const char *cmdline)
 {
     unsigned mib = cmdline_uint(cmdline, "umbra.mem_mib", 0);
     unsigned hold = cmdline_uint(cmdline, "umbra.hold_s", 10);
     unsigned delay = cmdline_uint(cmdline, "umbra.delay_s", 0);
+    if (cmdline_uint(cmdline, "umbra.balloon_app", 0) && access("/bin/umbra-balloon", X_OK) == 0)
+        run_prog("/bin/umbra-balloon"); /* gives umbra the memory it asks for, in the background */
     sleep(delay);
     size_t bytes = (size_t)mib << 20, pages = bytes / 4096;
     uint64_t *mem = NULL;
@@ -544,16 +557,6 @@ static _Noreturn void run_mem(const char *cmdline)
 }
 
 /* umbra.mode=cloak: the cloaked program and root's spy run side by side. */
-static int run_prog(const char *path)
-{
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl(path, path, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
-}
-
 static _Noreturn void run_cloak(void)
 {
     mkdir("/tmp", 01777);

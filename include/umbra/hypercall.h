@@ -39,6 +39,10 @@
 #define UMBRA_FN_FILE_SEAL 11    /* (cloaked src, public dst, public meta, resource, offset, version) */
 #define UMBRA_FN_FILE_OPEN 12    /* (public src, cloaked dst, public meta, resource, offset, version) */
 #define UMBRA_FN_FILE_VERSION 13 /* (resource, bump) -> the resource's latest version */
+#define UMBRA_FN_BALLOON_TARGET 14 /* () -> pages the balloon application should hold */
+#define UMBRA_FN_BALLOON_TOKEN 15  /* () -> the value to write into every page it gives */
+#define UMBRA_FN_BALLOON_GIVE 16   /* (va, npages) -> pages taken by umbra */
+#define UMBRA_FN_BALLOON_TAKE 17   /* (va, npages) -> pages given back to the guest */
 
 /* Feature bits of UMBRA_FN_PROBE's value. */
 #define UMBRA_FEAT_PROTECT (1u << 0)
@@ -146,6 +150,18 @@
  * version is detected even after the VM or umbra restarts.
  */
 #define UMBRA_FILE_META_BYTES 28
+
+/*
+ * The balloon application (the cooperative memory scheduling patent's):
+ * a guest program asks BALLOON_TARGET how many pages to hold, reserves
+ * them, writes the BALLOON_TOKEN value into the first 8 bytes of each page
+ * (XOR the page's virtual page number), and reports them with BALLOON_GIVE;
+ * umbra walks the caller's page table, checks the value, and takes the
+ * frames (scrubbed: the page reads as zero if touched again) for the host,
+ * which gives the memory to the VM that needs it.  BALLOON_TAKE returns
+ * pages before the program frees them.  From U-mode, or S-mode (bare metal).
+ */
+#define UMBRA_FEAT_BALLOON_APP (1u << 3)
 
 /* Limits. */
 #define UMBRA_MAX_PAGES_PER_CALL 512 /* larger requests report partial progress */

@@ -115,6 +115,21 @@ static int get_bool(struct ctx *x, json_object *o, const char *key, const char *
 	return 0;
 }
 
+/* "balloon": "virtio" (the default) or "app" (the balloon application). */
+static int get_balloon(struct ctx *x, json_object *o, const char *where, bool *app)
+{
+	json_object *v;
+	char f[160];
+	snprintf(f, sizeof(f), "%s.balloon", where);
+	if (!json_object_object_get_ex(o, "balloon", &v))
+		return 0;
+	const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+	if (strcmp(s, "virtio") && strcmp(s, "app"))
+		return bad(x, f, "must be \"virtio\" or \"app\"");
+	*app = !strcmp(s, "app");
+	return 0;
+}
+
 static int parse_drives(struct ctx *x, json_object *vmo, const char *where, struct umbra_config *vm)
 {
 	static const char *const keys[] = {"file", "readonly", NULL};
@@ -148,7 +163,7 @@ static int parse_vm(struct ctx *x, json_object *vmo, unsigned i, struct vm_confi
 {
 	static const char *const keys[] = {"name", "mem", "reservation", "limit", "shares", "cpus",
 					   "kernel", "initrd", "append", "firmware", "drives",
-					   "console", "deterministic", NULL};
+					   "console", "deterministic", "balloon", NULL};
 	char w[32];
 	snprintf(w, sizeof(w), "vms[%u]", i);
 	if (!json_object_is_type(vmo, json_type_object))
@@ -169,6 +184,7 @@ static int parse_vm(struct ctx *x, json_object *vmo, unsigned i, struct vm_confi
 	    get_str(x, vmo, "firmware", w, (char **)&v->vm.firmware, false, false) ||
 	    get_str(x, vmo, "console", w, &v->console_log, false, true) ||
 	    get_bool(x, vmo, "deterministic", w, &v->vm.deterministic) ||
+	    get_balloon(x, vmo, w, &v->vm.balloon_app) ||
 	    parse_drives(x, vmo, w, &v->vm))
 		return -1;
 	char f[64];

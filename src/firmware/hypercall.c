@@ -544,13 +544,64 @@ static struct ret do_file_version(struct hypercalls *hc, struct hart *h)
 	return ok(v);
 }
 
+/* --- the balloon application ---------------------------------------------- */
+
+/*
+ * GIVE: every page must be the caller's (U-mode: a user page of its address
+ * space; S-mode: its own mapping), hold the token, and be no cloaked or
+ * protected page; umbra then takes its frame.  TAKE: the pages are the
+ * guest's again (they read as zero).  Stops at the first page that fails.
+ */
+static struct ret do_balloon(struct hypercalls *hc, struct hart *h, bool give)
+{
+	gva_t va = h->x[10];
+	uint64_t n = h->x[11], done = 0;
+	int64_t e = check_range(va, &n);
+	struct pmap *pm = h->env.mem;
+	if (e || !hc->bapp)
+		return err(e ? e : UMBRA_ERR_NOT_SUPPORTED);
+	for (; done < n; done++) {
+		gva_t page = va + done * PAGE_SIZE;
+		gpa_t pa;
+		unsigned flags;
+		if (mmu_lookup(h, h->satp, page, &pa, &flags) || !pmap_is_ram(pm, pa, PAGE_SIZE) ||
+		    (h->priv == PRV_U && !(flags & PTE_U))) {
+			e = UMBRA_ERR_INVALID_ADDRESS;
+			break;
+		}
+		pa &= PAGE_MASK;
+		uint64_t idx = (pa - pm->ram_base) >> PAGE_SHIFT;
+		if (!give) {
+			if (hc->bapp[idx]) {
+				hc->bapp[idx] = 0;
+				hc->bapp_pages--;
+			}
+			continue;
+		}
+		if (hc->bapp[idx])
+			continue; /* given already */
+		if (protect_by_pa(hc->prot, pa) || cloak_by_pa(hc->cloak, pa) ||
+		    ld_le(pmap_touch(pm, pa), 8) != (hc->bapp_token ^ (page >> PAGE_SHIFT))) {
+			e = UMBRA_ERR_DENIED; /* not a page it reserved for the balloon */
+			break;
+		}
+		if (pmap_release(pm, pa, PAGE_SIZE)) { /* scrubbed: the host gets the frame */
+			e = UMBRA_ERR_FAILED;
+			break;
+		}
+		hc->bapp[idx] = 1;
+		hc->bapp_pages++;
+	}
+	return progress(done, e);
+}
+
 int hypercall_dispatch(struct hypercalls *hc, struct hart *h)
 {
 	struct ret r;
 	switch (h->x[16]) {
 	case UMBRA_FN_PROBE:
 		r = ok((uint64_t)UMBRA_ABI_VERSION << 32 | UMBRA_FEAT_PROTECT | UMBRA_FEAT_UPCALL |
-		       UMBRA_FEAT_CLOAK);
+		       UMBRA_FEAT_CLOAK | UMBRA_FEAT_BALLOON_APP);
 		break;
 	case UMBRA_FN_PROTECT: r = do_protect(hc, h); break;
 	case UMBRA_FN_UNPROTECT: r = do_unprotect(hc, h); break;
@@ -565,6 +616,10 @@ int hypercall_dispatch(struct hypercalls *hc, struct hart *h)
 	case UMBRA_FN_FILE_SEAL: r = do_file(hc, h, true); break;
 	case UMBRA_FN_FILE_OPEN: r = do_file(hc, h, false); break;
 	case UMBRA_FN_FILE_VERSION: r = do_file_version(hc, h); break;
+	case UMBRA_FN_BALLOON_TARGET: r = ok(hc->bapp_target); break;
+	case UMBRA_FN_BALLOON_TOKEN: r = ok(hc->bapp_token); break;
+	case UMBRA_FN_BALLOON_GIVE: r = do_balloon(hc, h, true); break;
+	case UMBRA_FN_BALLOON_TAKE: r = do_balloon(hc, h, false); break;
 	default: r = err(UMBRA_ERR_NOT_SUPPORTED); break;
 	}
 	h->x[10] = (uint64_t)r.error;

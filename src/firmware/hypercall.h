@@ -20,6 +20,9 @@ struct hypercalls {
 	struct cloak *cloak;
 	const uint8_t *master_key; /* for UMBRA_CLOAK_KEY_DERIVED; NULL: refused */
 	const char *state_dir;     /* where file versions are kept; NULL: no cloaked files */
+	/* The balloon application: pages umbra holds for it, its target, and its token. */
+	uint8_t *bapp;             /* per guest page: 1 = taken by the balloon application */
+	uint64_t bapp_pages, bapp_target, bapp_token;
 	struct hart **harts;
 	unsigned nharts;
 	void (*halt)(void *opaque);

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The balloon application: like balloon-linux.sh, but the idle VM gives its memory through
+# umbra's balloon application (guest/balloon/app.c, hypercalls) instead of the
+# virtio-balloon driver: it reserves the pages umbra asks for, marks each
+# with umbra's token, and hands their frames over.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+umbra=${UMBRA_BIN:-build/umbra}
+cache=$(scripts/fetch-linux.sh | tail -n 1)
+tmp=$(mktemp -d)
+hostpid=
+cleanup() { [ -n "$hostpid" ] && kill "$hostpid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+keep_logs() { cp "$tmp"/*.log build/ 2>/dev/null; }
+pass=0 fail=0
+ok() { echo "PASS $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+field() { grep -o "\"$1\":[0-9]*" <<<"$2" | head -n 1 | cut -d: -f2; }
+
+riscv64-linux-gnu-gcc -std=gnu17 -Wall -Wextra -Werror -O2 -static -Iinclude -o "$tmp/umbra-balloon" \
+	guest/balloon/app.c || { echo "0 passed, 1 failed"; exit 1; }
+scripts/mkinitramfs.sh "$tmp/initramfs.cpio" --mode test --add "$tmp/umbra-balloon:/bin/umbra-balloon" \
+	>/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+cat > "$tmp/host.json" <<EOF
+{ "host_mem": "640M", "api_socket": "api.sock",
+  "scheduler": { "period_ms": 250, "step": "64M" },
+  "vms": [
+    { "name": "idle", "mem": "512M", "kernel": "$cache/Image", "initrd": "initramfs.cpio",
+      "append": "console=ttyS0 quiet umbra.mode=mem umbra.mem_mib=0 umbra.hold_s=45 umbra.balloon_app=1",
+      "balloon": "app", "console": "idle.log" },
+    { "name": "busy", "mem": "512M", "kernel": "$cache/Image", "initrd": "initramfs.cpio",
+      "append": "console=ttyS0 quiet umbra.mode=mem umbra.mem_mib=320 umbra.delay_s=15 umbra.hold_s=15",
+      "console": "busy.log" } ] }
+EOF
+"$umbra" host --config "$tmp/host.json" 2>"$tmp/host.log" &
+hostpid=$!
+sock="$tmp/api.sock"
+for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+ctl() { "$umbra" ctl --socket "$sock" "$@"; }
+
+max_idle_balloon=0 max_busy_target=0 min_busy_balloon_late=999999999999 max_total=0 max_rss=0
+for t in $(seq 70); do
+	sleep 1
+	kill -0 "$hostpid" 2>/dev/null || break
+	idle=$(ctl get idle 2>/dev/null) || break
+	busy=$(ctl get busy 2>/dev/null) || break
+	ib=$(field balloon_bytes "$idle"); bt=$(field target_bytes "$busy"); bb=$(field balloon_bytes "$busy")
+	ia=$(field allocated_bytes "$idle"); ba=$(field allocated_bytes "$busy")
+	rss=$(awk '/VmRSS/ {print $2 * 1024}' "/proc/$hostpid/status" 2>/dev/null || echo 0)
+	[ "${ib:-0}" -gt "$max_idle_balloon" ] && max_idle_balloon=$ib
+	[ "${bt:-0}" -gt "$max_busy_target" ] && max_busy_target=$bt
+	[ "${rss:-0}" -gt "$max_rss" ] && max_rss=$rss
+	[ $((ia + ba)) -gt "$max_total" ] && max_total=$((ia + ba))
+	[ "$t" -ge 30 ] && [ "${bb:-0}" -lt "$min_busy_balloon_late" ] && min_busy_balloon_late=$bb
+	printf 't=%2ds idle: alloc %4d MiB balloon %4d MiB | busy: alloc %4d MiB balloon %4d MiB target %4d MiB | host RSS %4d MiB\n' \
+		"$t" $((ia >> 20)) $((ib >> 20)) $((ba >> 20)) $((bb >> 20)) $((bt >> 20)) $((rss >> 20))
+done
+wait "$hostpid"; rc=$?; hostpid=
+mkdir -p build/host-app-test && cp "$tmp"/*.log build/host-app-test/ 2>/dev/null
+grep -q "UMBRA-MEM: PASS 320 MiB intact" "$tmp/busy.log" && ok "busy VM: 320 MiB written and verified" \
+	|| bad "busy VM" "$(grep -E 'UMBRA|Out of memory|Kernel panic' "$tmp/busy.log" | head -3)"
+grep -q "UMBRA-MEM: PASS 0 MiB intact" "$tmp/idle.log" && ok "idle VM finished" \
+	|| bad "idle VM" "$(grep -E 'UMBRA|panic' "$tmp/idle.log" | head -3)"
+[ "$rc" -eq 0 ] && ok "host exit status 0" || bad "host exit" "rc $rc: $(tail -3 "$tmp/host.log")"
+[ "$max_idle_balloon" -ge $((128 << 20)) ] && ok "the idle VM's balloon application gave $((max_idle_balloon >> 20)) MiB" \
+	|| bad "idle balloon" "at most $((max_idle_balloon >> 20)) MiB"
+[ "$max_busy_target" -ge $((384 << 20)) ] && ok "the busy VM's target rose to $((max_busy_target >> 20)) MiB" \
+	|| bad "busy target" "at most $((max_busy_target >> 20)) MiB"
+[ "$max_total" -le $(((640 + 96) << 20)) ] && ok "guests held at most $((max_total >> 20)) MiB (budget 640 MiB)" \
+	|| bad "budget" "guests held $((max_total >> 20)) MiB"
+echo "host resident memory peaked at $((max_rss >> 20)) MiB"
+grep -q "umbra-balloon: running" "$tmp/idle.log" && ok "the balloon application ran in the idle VM" || bad "balloon app" "did not start"
+echo "balloon-app: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
