@@ -38,11 +38,15 @@ struct umbra_config {
 	unsigned ndrives;
 	bool deterministic;   /* time advances with retired instructions */
 	bool interpreter;     /* run the reference interpreter only (no decoded blocks) */
+	bool balloon_app;     /* balloon targets go to the balloon application, not virtio-balloon */
 	const char *swap_dir; /* where the (unlinked) swap file lives; NULL: $TMPDIR or /tmp */
 	const char *master_key; /* cloaking master key file; NULL: $UMBRA_MASTER_KEY or
 				 * ~/.config/umbra/master.key, created (mode 0600) if absent */
 	int console_in;       /* fd for guest console input, -1 for none */
 	int console_out;      /* fd for guest console output */
+	const char *gdb;      /* GDB remote endpoint: "tcp::PORT", "tcp:127.0.0.1:PORT" (loopback
+			       * only; PORT 0 picks one) or "unix:PATH"; the guest starts halted
+			       * until the debugger continues it.  NULL: no debugger */
 };
 
 struct umbra_vm;
