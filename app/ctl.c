@@ -18,6 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "apiclient.h"
 #include "host.h"
 
 static int usage_error(const char *msg)
@@ -91,32 +92,12 @@ static json_object *build(int argc, char **argv, const char **why)
 
 static int exchange(const char *sock, const char *line)
 {
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-		fprintf(stderr, "umbra ctl: %s: %s (is `umbra host` running?)\n", sock, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	static char buf[1 << 20];
+	ssize_t got = api_call(sock, line, buf, sizeof(buf));
+	if (got < 0) {
+		fprintf(stderr, "umbra ctl: %s: %s (is `umbra host` running?)\n", sock, strerror((int)-got));
 		return UMBRA_EXIT_ERROR;
 	}
-	/* The server may answer (and hang up) before it has read everything, e.g.
-	 * to refuse an overlong request: a failed send still leaves its answer to read. */
-	size_t n = strlen(line);
-	if (send(fd, line, n, MSG_NOSIGNAL) == (ssize_t)n)
-		(void)!send(fd, "\n", 1, MSG_NOSIGNAL);
-	static char buf[1 << 20];
-	size_t got = 0;
-	while (got < sizeof(buf) - 1) {
-		ssize_t k = recv(fd, buf + got, sizeof(buf) - 1 - got, 0);
-		if (k <= 0)
-			break;
-		got += (size_t)k;
-		if (memchr(buf, '\n', got))
-			break;
-	}
-	close(fd);
-	buf[got] = 0;
 	if (!got) {
 		fprintf(stderr, "umbra ctl: %s: no answer\n", sock);
 		return UMBRA_EXIT_ERROR;

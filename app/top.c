@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apiclient.h"
 #include "host.h"
 #include "host/term.h"
 
@@ -32,29 +33,8 @@ static const char *const sort_names[] = {"name", "allocated", "active", "MIPS"};
 /* One request to the API; the parsed answer or NULL. */
 static json_object *ask(const char *sock, const char *req)
 {
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
 	static char buf[1 << 16];
-	size_t got = 0;
-	if (send(fd, req, strlen(req), MSG_NOSIGNAL) > 0) {
-		while (got < sizeof(buf) - 1) {
-			ssize_t k = recv(fd, buf + got, sizeof(buf) - 1 - got, 0);
-			if (k <= 0)
-				break;
-			got += (size_t)k;
-			if (memchr(buf, '\n', got))
-				break;
-		}
-	}
-	close(fd);
-	buf[got] = 0;
-	return got ? json_tokener_parse(buf) : NULL;
+	return api_call(sock, req, buf, sizeof(buf)) > 0 ? json_tokener_parse(buf) : NULL;
 }
 
 static uint64_t u64(json_object *o, const char *k)
@@ -149,8 +129,8 @@ int cmd_top(int argc, char **argv)
 	int sort = SORT_NAME, status = 0;
 	double t_prev = 0;
 	for (unsigned it = 0; !iterations || it < iterations; it++) {
-		json_object *list = ask(sock, "{\"cmd\":\"list\"}\n");
-		json_object *host = ask(sock, "{\"cmd\":\"host\"}\n");
+		json_object *list = ask(sock, "{\"cmd\":\"list\"}");
+		json_object *host = ask(sock, "{\"cmd\":\"host\"}");
 		json_object *vms;
 		if (!list || !host || !json_object_object_get_ex(list, "vms", &vms)) {
 			term_restore(&term);

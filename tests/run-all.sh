@@ -33,7 +33,8 @@ run_suite linux-opensbi tests/linux/opensbi.sh
 run_suite linux-protect tests/protect/linux.sh
 run_suite linux-cloak tests/cloak/linux.sh
 run_suite linux-cloak-files tests/cloak/files.sh
-run_suite linux-balloon tests/host/balloon-linux.sh
+run_suite linux-balloon tests/host/balloon-linux.sh virtio
+run_suite linux-balloon-app tests/host/balloon-linux.sh app
 run_suite sanitizers tests/san/run.sh
 run_suite fuzz make --no-print-directory -j2 fuzz-check
 

@@ -11,7 +11,8 @@
 #include "sched/policy.h"
 
 #define EVENTS_PER_SECOND 50 /* events beyond this are dropped (rate limit) */
-#define DEAD_BAND_BYTES (32u << 20) /* balloon goals move only for larger differences */
+#define DEAD_BAND_BYTES (32u << 20) /* balloon goals move only for larger differences
+				      * (at most 1/16 of the VM's memory) */
 
 static uint64_t mono_ms(void)
 {
@@ -192,7 +193,9 @@ unsigned host_tick(struct host *h)
 		/* A dead band against the sampling noise: small corrections wait. */
 		uint64_t diff = want > v->balloon_goal_bytes ? want - v->balloon_goal_bytes
 							      : v->balloon_goal_bytes - want;
-		if (diff < DEAD_BAND_BYTES)
+		uint64_t band = v->stats.size_bytes / 16 < DEAD_BAND_BYTES ? v->stats.size_bytes / 16
+									   : DEAD_BAND_BYTES;
+		if (diff < band)
 			want = v->balloon_goal_bytes;
 		uint64_t goal = step_toward(v->balloon_goal_bytes, want, sc->step_bytes);
 		if (goal != v->balloon_goal_bytes) {

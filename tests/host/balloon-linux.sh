@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Two Linux VMs (Debian's stock kernel, its virtio_balloon driver) on a host
-# budget below the sum of their memory: both start idle, then one writes a
-# large buffer.  The scheduler must move memory to the busy VM through the
-# balloons; both VMs' data must come through intact; the host's resident
-# memory must follow what the guests hold.
+# Two Linux VMs (Debian's stock kernel) on a host budget below the sum of
+# their memory: both start idle, then one writes a large buffer.  The
+# scheduler must move memory to the busy VM through the idle VM's balloon;
+# both VMs' data must come through intact; the host's resident memory must
+# follow what the guests hold.
+#   balloon-linux.sh [virtio|app]: the balloon is the stock virtio_balloon
+#   driver (default) or umbra's balloon application (guest/balloon/app.c).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 umbra=${UMBRA_BIN:-build/umbra}
@@ -18,14 +20,22 @@ ok() { echo "PASS $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 field() { grep -o "\"$1\":[0-9]*" <<<"$2" | head -n 1 | cut -d: -f2; }
 
-scripts/mkinitramfs.sh "$tmp/initramfs.cpio" --mode test >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+kind=${1:-virtio}
+extra=() app_append="" app_config=""
+if [ "$kind" = app ]; then
+	riscv64-linux-gnu-gcc -std=gnu17 -Wall -Wextra -Werror -O2 -static -Iinclude -o "$tmp/umbra-balloon" \
+		guest/balloon/app.c || { echo "0 passed, 1 failed"; exit 1; }
+	extra=(--add "$tmp/umbra-balloon:/bin/umbra-balloon")
+	app_append=" umbra.balloon_app=1" app_config='"balloon": "app", '
+fi
+scripts/mkinitramfs.sh "$tmp/initramfs.cpio" --mode test "${extra[@]}" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 cat > "$tmp/host.json" <<EOF
 { "host_mem": "640M", "api_socket": "api.sock",
   "scheduler": { "period_ms": 250, "step": "64M" },
   "vms": [
     { "name": "idle", "mem": "512M", "kernel": "$cache/Image", "initrd": "initramfs.cpio",
-      "append": "console=ttyS0 quiet umbra.mode=mem umbra.mem_mib=0 umbra.hold_s=45",
-      "console": "idle.log" },
+      "append": "console=ttyS0 quiet umbra.mode=mem umbra.mem_mib=0 umbra.hold_s=45$app_append",
+      ${app_config}"console": "idle.log" },
     { "name": "busy", "mem": "512M", "kernel": "$cache/Image", "initrd": "initramfs.cpio",
       "append": "console=ttyS0 quiet umbra.mode=mem umbra.mem_mib=320 umbra.delay_s=15 umbra.hold_s=15",
       "console": "busy.log" } ] }
@@ -54,7 +64,7 @@ for t in $(seq 70); do
 		"$t" $((ia >> 20)) $((ib >> 20)) $((ba >> 20)) $((bb >> 20)) $((bt >> 20)) $((rss >> 20))
 done
 wait "$hostpid"; rc=$?; hostpid=
-mkdir -p build/host-test && cp "$tmp"/*.log build/host-test/ 2>/dev/null
+mkdir -p "build/host-test-$kind" && cp "$tmp"/*.log "build/host-test-$kind/" 2>/dev/null
 grep -q "UMBRA-MEM: PASS 320 MiB intact" "$tmp/busy.log" && ok "busy VM: 320 MiB written and verified" \
 	|| bad "busy VM" "$(grep -E 'UMBRA|Out of memory|Kernel panic' "$tmp/busy.log" | head -3)"
 grep -q "UMBRA-MEM: PASS 0 MiB intact" "$tmp/idle.log" && ok "idle VM finished" \
@@ -67,5 +77,9 @@ grep -q "UMBRA-MEM: PASS 0 MiB intact" "$tmp/idle.log" && ok "idle VM finished" 
 [ "$max_total" -le $(((640 + 96) << 20)) ] && ok "guests held at most $((max_total >> 20)) MiB (budget 640 MiB)" \
 	|| bad "budget" "guests held $((max_total >> 20)) MiB"
 echo "host resident memory peaked at $((max_rss >> 20)) MiB"
-echo "balloon-linux: $pass passed, $fail failed"
+if [ "$kind" = app ]; then
+	grep -q "umbra-balloon: running" "$tmp/idle.log" && ok "the balloon application ran in the idle VM" \
+		|| bad "balloon app" "did not start"
+fi
+echo "balloon-linux ($kind): $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
