@@ -436,8 +436,13 @@ fallback: {
 		done += n + 1;   /* ... but the budget must count it too */
 		n = 0;
 		h->pc = PC;
+		uint64_t retired = h->instret;
 		hart_execute(h, op->raw);
-		if (h->pc != next || h->stop || gen != h->bc_gen)
+		/* A trap (nothing retired, even if the handler is the next address) or
+		 * a system instruction (CSR, fence, xRET...), which may change
+		 * translation or permissions: the next block goes through the fetch TLB. */
+		if (h->pc != next || h->stop || gen != h->bc_gen || h->instret == retired ||
+		    (op->raw & 0x7f) == 0x73)
 			goto out;
 		op++;
 		goto *op->label;
