@@ -27,6 +27,7 @@ run_suite host-swap tests/host/swap.sh
 run_suite isa tests/isa/run.sh umbra
 run_suite protect tests/protect/run.sh
 run_suite cloak tests/cloak/run.sh
+run_suite cloak-iago tests/cloak/iago.sh
 run_suite linux tests/linux/boot-test.sh umbra
 run_suite linux-deterministic tests/linux/deterministic.sh
 run_suite linux-opensbi tests/linux/opensbi.sh

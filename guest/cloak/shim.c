@@ -14,6 +14,7 @@ enum { SYS_openat = 56, SYS_close = 57, SYS_lseek = 62, SYS_read = 63, SYS_write
 #define BOUNCE_BYTES 65536ul
 
 extern char __image_start[], __image_end[], __identity_end[], umbra_trampoline[];
+extern char __public_start[], __public_end[];
 
 /* Public: the kernel reads and writes these. */
 static char bounce[BOUNCE_BYTES] __attribute__((section(".public_data"), aligned(4096)));
@@ -75,6 +76,13 @@ static void copy(void *dst, const void *src, size_t n)
 static int in_range(uintptr_t a, size_t len, const void *lo, const void *hi)
 {
 	return a < (uintptr_t)hi && a + len > (uintptr_t)lo;
+}
+
+/* Does [a, a+len) touch memory the program already has (image, public pages) or wrap? */
+static int overlaps_known(uintptr_t a, size_t len)
+{
+	return a + len < a || in_range(a, len, __image_start, __image_end) ||
+	       in_range(a, len, __public_start, __public_end);
 }
 
 long shim_read(int fd, void *buf, size_t len)
@@ -150,8 +158,7 @@ void *shim_mmap_anon(size_t len)
 	if (r < 0 && r > -4096)
 		return 0;
 	uintptr_t a = (uintptr_t)r;
-	if ((a & (PAGE - 1)) || a + len < a || in_range(a, len, __image_start, __image_end) ||
-	    in_range(a, len, bounce, bounce + sizeof(bounce)))
+	if ((a & (PAGE - 1)) || overlaps_known(a, len))
 		iago(); /* a mapping over memory we already have */
 	for (size_t off = 0; off < len; off += PAGE)
 		*(volatile char *)(a + off) = 0; /* a private page of our own, not the zero page */
@@ -168,15 +175,24 @@ long shim_munmap(void *addr, size_t len)
 {
 	len = (len + PAGE - 1) & ~(PAGE - 1);
 	long done;
+	for (size_t off = 0; off < len; off++) /* nothing of ours leaves in plaintext */
+		((volatile char *)addr)[off] = 0;
 	hyper(UMBRA_FN_UNCLOAK, (long)addr, (long)(len / PAGE), 0, 0, 0, &done);
 	return sys(SYS_munmap, (long)addr, (long)len, 0, 0, 0, 0);
 }
 
+/* The break as the kernel last reported it (0: not asked yet). */
+static uintptr_t cur_brk;
+
 void *shim_brk(void *addr)
 {
-	long r = sys(SYS_brk, (long)addr, 0, 0, 0, 0, 0);
-	if (in_range((uintptr_t)r, 1, __image_start, __image_end))
+	uintptr_t r = (uintptr_t)sys(SYS_brk, (long)addr, 0, 0, 0, 0, 0);
+	/* Neither the break nor the heap between the old and the new break may
+	 * lie over memory the program has (its image, its public pages). */
+	uintptr_t lo = cur_brk && cur_brk < r ? cur_brk : r;
+	if (overlaps_known(r, 1) || overlaps_known(lo, r - lo))
 		iago();
+	cur_brk = r;
 	return (void *)r;
 }
 

@@ -6,9 +6,12 @@
  * context and a0 = the system call's result; CLOAK_RESUME goes back in.
  */
 	.section .public_text, "ax"
+	.option push
+	.option norvc			/* a 4-byte slot: the kernel steps over 4 bytes */
 	.globl umbra_trampoline_slot
 umbra_trampoline_slot:
 	nop
+	.option pop
 	.globl umbra_trampoline
 umbra_trampoline:
 	mv	a1, a0
