@@ -117,6 +117,11 @@ static int take_value(const char *a, const char *v, struct umbra_config *c, char
 		c->cpus = (unsigned)n;
 	} else if (is_opt(a, "--drive", "-drive")) {
 		return parse_drive(v, c, err, errlen);
+	} else if (is_opt(a, "--gdb", "-gdb")) {
+		/* The endpoint itself is checked when the VM is made (umbra_vm_create). */
+		if (strncmp(v, "tcp:", 4) && strncmp(v, "unix:", 5))
+			return fail(err, errlen, "--gdb: '%s' is not tcp::PORT, tcp:127.0.0.1:PORT or unix:PATH", v);
+		c->gdb = v;
 	} else {
 		return fail(err, errlen, "unknown option '%s'", a);
 	}
@@ -125,8 +130,17 @@ static int take_value(const char *a, const char *v, struct umbra_config *c, char
 
 int cli_parse_run(int argc, char **argv, struct umbra_config *c, char *err, size_t errlen)
 {
+	bool wait_gdb = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		if (!strcmp(a, "-s")) { /* QEMU's shorthand */
+			c->gdb = "tcp::1234";
+			continue;
+		}
+		if (!strcmp(a, "-S")) { /* QEMU's "start halted": always so with a debugger */
+			wait_gdb = true;
+			continue;
+		}
 		if (is_opt(a, "--deterministic", NULL)) {
 			c->deterministic = true;
 			continue;
@@ -145,6 +159,8 @@ int cli_parse_run(int argc, char **argv, struct umbra_config *c, char *err, size
 	}
 	if (!c->kernel)
 		return fail(err, errlen, "no kernel given: --kernel FILE");
+	if (wait_gdb && !c->gdb)
+		return fail(err, errlen, "-S (wait for a debugger) needs --gdb ENDPOINT or -s");
 	return 0;
 }
 

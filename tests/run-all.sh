@@ -22,6 +22,7 @@ run_suite() {
 run_suite unit make --no-print-directory unit
 run_suite cli tests/cli/run.sh
 run_suite install tests/cli/install.sh
+run_suite debug tests/debug/gdb.sh
 run_suite host-api tests/host/api.sh
 run_suite host-swap tests/host/swap.sh
 run_suite isa tests/isa/run.sh umbra

@@ -39,6 +39,7 @@
 #include "dev/virtio_blk.h"
 #include "dev/virtio_console.h"
 #include "dev/virtio_rng.h"
+#include "debug/gdbstub.h"
 #include "firmware/hypercall.h"
 #include "firmware/sbi.h"
 #include "machine/fdt.h"
@@ -113,6 +114,8 @@ struct umbra_vm {
 	uint64_t last_publish_ns;
 	uint64_t last_stats_request_ns;
 	struct wss wss;
+
+	struct gdbstub *gdb;      /* --gdb: the debugger's stub, or NULL */
 };
 
 static uint64_t host_ns(void)
@@ -472,7 +475,10 @@ static int make_harts(struct umbra_vm *vm)
 	vm->hc = (struct hypercalls){.prot = &vm->prot, .cloak = &vm->cloak, .harts = vm->harts,
 				     .nharts = vm->nharts, .halt = vm_halt, .opaque = vm,
 				     .master_key = vm->have_master_key ? vm->master_key : NULL,
-				     .state_dir = make_state_dir(vm)};
+				     .state_dir = make_state_dir(vm),
+				     .bapp = calloc(vm->mem.ram_size >> PAGE_SHIFT, 1)};
+	if (!vm->hc.bapp || RAND_bytes((uint8_t *)&vm->hc.bapp_token, sizeof(vm->hc.bapp_token)) != 1)
+		return -ENOMEM;
 	for (unsigned i = 0; i < vm->nharts; i++) {
 		/* The hart embeds its TLBs: allocate it page aligned. */
 		if (posix_memalign((void **)&vm->harts[i], 4096, sizeof(struct hart)))
@@ -578,6 +584,26 @@ static int boot(struct umbra_vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
+/* --- the debugger (--gdb) ------------------------------------------------ */
+
+static void gdb_kill(void *opaque, int status)
+{
+	vm_finish(opaque, status);
+}
+
+static int open_gdb(struct umbra_vm *vm, char *err, size_t errlen)
+{
+	struct gdbstub_ops ops = {.opaque = vm, .kill = gdb_kill};
+	vm->gdb = gdbstub_open(vm->cfg.gdb, vm->harts, vm->nharts, &ops, err, errlen);
+	return vm->gdb ? 0 : -1;
+}
+
+/* The debugger holds the VM: no hart runs. */
+static bool gdb_holds(const struct umbra_vm *vm)
+{
+	return vm->gdb && gdbstub_holds(vm->gdb);
+}
+
 struct umbra_vm *umbra_vm_create(const struct umbra_config *cfg, char *err, size_t errlen)
 {
 	if (!cfg->kernel) {
@@ -612,7 +638,8 @@ struct umbra_vm *umbra_vm_create(const struct umbra_config *cfg, char *err, size
 	}
 	vm->start_ns = host_ns();
 	wss_init(&vm->wss, vm->start_ns ^ (uintptr_t)vm);
-	if (make_harts(vm) || make_devices(vm, err, errlen) || boot(vm, err, errlen)) {
+	if (make_harts(vm) || make_devices(vm, err, errlen) || boot(vm, err, errlen) ||
+	    (cfg->gdb && open_gdb(vm, err, errlen))) {
 		if (!err[0])
 			snprintf(err, errlen, "out of memory");
 		umbra_vm_destroy(vm);
@@ -645,6 +672,8 @@ void umbra_vm_destroy(struct umbra_vm *vm)
 			hart_destroy(vm->harts[i]);
 		free(vm->harts[i]);
 	}
+	gdbstub_close(vm->gdb);
+	free(vm->hc.bapp);
 	protect_destroy(&vm->prot);
 	cloak_destroy(&vm->cloak);
 	if (vm->wake_fd >= 0)
@@ -708,15 +737,19 @@ static void poll_input(struct umbra_vm *vm, int64_t timeout_ns)
 	feed_input(vm);
 	int fd = vm->cfg.console_in;
 	bool can_read = fd >= 0 && !vm->input_eof && vm->in_len < sizeof(vm->inbuf) / 2;
-	struct pollfd p[2] = {{.fd = can_read ? fd : -1, .events = POLLIN},
-			      {.fd = vm->wake_fd, .events = POLLIN}};
+	int gdb_fd = vm->gdb ? gdbstub_fd(vm->gdb) : -1;
+	struct pollfd p[3] = {{.fd = can_read ? fd : -1, .events = POLLIN},
+			      {.fd = vm->wake_fd, .events = POLLIN},
+			      {.fd = gdb_fd, .events = POLLIN}};
 	struct timespec ts = {.tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000};
-	if (timeout_ns <= 0 && !can_read)
+	if (timeout_ns <= 0 && !can_read && gdb_fd < 0)
 		return;
-	if (ppoll(p, 2, timeout_ns < 0 ? NULL : &ts, NULL) <= 0)
+	if (ppoll(p, 3, timeout_ns < 0 ? NULL : &ts, NULL) <= 0)
 		return;
 	if (p[1].revents & POLLIN)
 		service(vm);
+	if (p[2].revents)
+		gdbstub_input(vm->gdb); /* Ctrl-C, a new debugger, or one leaving */
 	if (!(p[0].revents & (POLLIN | POLLHUP)))
 		return;
 	uint8_t buf[64];
@@ -731,13 +764,15 @@ static void poll_input(struct umbra_vm *vm, int64_t timeout_ns)
 /* Every hart is waiting: sleep (or skip virtual time) until the next deadline. */
 static void idle(struct umbra_vm *vm, uint64_t deadline)
 {
+	/* A debugger may still interrupt the guest. */
+	bool no_input = (vm->input_eof || vm->cfg.console_in < 0) && !vm->gdb;
 	if (vm->cfg.deterministic) {
 		if (deadline != UINT64_MAX) {
 			vm->det_skip += deadline - vm_now(vm);
 			return;
 		}
-		poll_input(vm, vm->input_eof || vm->cfg.console_in < 0 ? 0 : -1);
-		if (vm->input_eof || vm->cfg.console_in < 0) {
+		poll_input(vm, no_input ? 0 : -1);
+		if (no_input) {
 			log_err("every hart waits for an interrupt that can never come; stopping");
 			vm_finish(vm, UMBRA_EXIT_ERROR);
 		}
@@ -748,7 +783,7 @@ static void idle(struct umbra_vm *vm, uint64_t deadline)
 		uint64_t now = vm_now(vm);
 		wait = deadline > now ? (int64_t)(deadline - now) * (1000000000 / VIRT_TIMEBASE_HZ) : 0;
 	}
-	if (wait < 0 && (vm->input_eof || vm->cfg.console_in < 0)) {
+	if (wait < 0 && no_input) {
 		log_err("every hart waits for an interrupt that can never come; stopping");
 		vm_finish(vm, UMBRA_EXIT_ERROR);
 		return;
@@ -785,7 +820,7 @@ static void publish(struct umbra_vm *vm)
 		st.integrity_faults += dom ? dom->integrity_faults : 0;
 	}
 	struct balloon_stats bs;
-	st.balloon_bytes = virtio_balloon_inflated(vm->balloon) * PAGE_SIZE;
+	st.balloon_bytes = (virtio_balloon_inflated(vm->balloon) + vm->hc.bapp_pages) * PAGE_SIZE;
 	st.stats_age_ms = UINT64_MAX;
 	if (virtio_balloon_stats(vm->balloon, &bs) && bs.updated_ns) {
 		st.guest_free_bytes = bs.val[BALLOON_S_MEMFREE];
@@ -838,7 +873,9 @@ static void service(struct umbra_vm *vm)
 	if (vm->req_target) {
 		vm->req_target = false;
 		vm->balloon_target_bytes = vm->req_target_bytes;
-		virtio_balloon_set_target(vm->balloon, vm->balloon_target_bytes / PAGE_SIZE);
+		uint64_t pages = vm->balloon_target_bytes / PAGE_SIZE;
+		virtio_balloon_set_target(vm->balloon, vm->cfg.balloon_app ? 0 : pages);
+		vm->hc.bapp_target = vm->cfg.balloon_app ? pages : 0;
 	}
 	if (vm->req_limit) {
 		vm->req_limit = false;
@@ -932,16 +969,25 @@ int umbra_vm_run(struct umbra_vm *vm)
 	while (!vm->done) {
 		if (vm->paused)
 			stay_paused(vm);
+		if (gdb_holds(vm)) {
+			vm->retired += gdbstub_serve(vm->gdb, UMBRA_PUBLISH_MS);
+			clint_update(&vm->clint);
+			if (host_ns() - vm->last_publish_ns >= UMBRA_PUBLISH_MS * 1000000ull)
+				service(vm);
+			continue;
+		}
 		bool busy = false;
-		for (unsigned i = 0; i < vm->nharts && !vm->done; i++) {
+		for (unsigned i = 0; i < vm->nharts && !vm->done && !gdb_holds(vm); i++) {
 			struct hart *h = vm->harts[i];
-			vm->retired += hart_run(h, SLICE);
+			vm->retired += vm->gdb ? gdbstub_run_hart(vm->gdb, h, SLICE) : hart_run(h, SLICE);
 			if (h->state == HART_STARTED && !h->wfi)
 				busy = true;
 		}
 		uint64_t deadline = clint_update(&vm->clint);
 		if (vm->done)
 			break;
+		if (gdb_holds(vm))
+			continue;
 		if (!busy) {
 			bool pending = false;
 			for (unsigned i = 0; i < vm->nharts; i++)
@@ -960,6 +1006,8 @@ int umbra_vm_run(struct umbra_vm *vm)
 		}
 	}
 	ttyout_flush(&vm->sbi_out);
+	if (vm->gdb)
+		gdbstub_exited(vm->gdb, vm->exit_status);
 	service(vm);
 	return vm->exit_status;
 }
