@@ -173,13 +173,19 @@ void hart_tlb_protect(struct hart *h, uintptr_t host_page)
 
 void hart_tlb_drop(struct hart *h, uintptr_t host_page)
 {
+	hart_tlb_drop_range(h, host_page, host_page + PAGE_SIZE);
+}
+
+void hart_tlb_drop_range(struct hart *h, uintptr_t lo, uintptr_t hi)
+{
 	for (unsigned v = 0; v < NVIEWS; v++)
 		for (unsigned c = 0; c < TLB_NCTX && ((h->views_used >> v) & 1); c++)
 			for (unsigned i = 0; i < TLB_SIZE; i++) {
 				struct tlb_entry *e = &h->tlb[v][c].e[i];
 				uint64_t tag = e->tag_r != TLB_INVALID ? e->tag_r
 					       : e->tag_w != TLB_INVALID ? e->tag_w : e->tag_x;
-				if (tag != TLB_INVALID && tag + e->addend == host_page)
+				uintptr_t host = (uintptr_t)(tag + e->addend);
+				if (tag != TLB_INVALID && host >= lo && host < hi)
 					e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
 			}
 }

@@ -203,8 +203,9 @@ int hart_enable_blocks(struct hart *h) MUST_CHECK;
 void hart_code_flush(struct hart *h);
 /* Removes write access to the host page `host_page` from every TLB entry. */
 void hart_tlb_protect(struct hart *h, uintptr_t host_page);
-/* Drops every TLB entry that maps the host page `host_page`. */
+/* Drops every TLB entry that maps the host page `host_page`, or any page in [lo, hi). */
 void hart_tlb_drop(struct hart *h, uintptr_t host_page);
+void hart_tlb_drop_range(struct hart *h, uintptr_t lo, uintptr_t hi);
 void hart_destroy(struct hart *h);
 
 /* Raises a synchronous exception: sets up the trap and the new pc. */

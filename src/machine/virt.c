@@ -436,6 +436,14 @@ static void drop_page(void *opaque, gpa_t page)
 		hart_tlb_drop(vm->harts[i], host);
 }
 
+static void drop_range(void *opaque, gpa_t start, uint64_t len)
+{
+	struct umbra_vm *vm = opaque;
+	uintptr_t lo = (uintptr_t)vm->mem.host + (start - vm->mem.ram_base);
+	for (unsigned i = 0; i < vm->nharts; i++)
+		hart_tlb_drop_range(vm->harts[i], lo, lo + len);
+}
+
 /* A page became code: no TLB may keep write access to it. */
 static void code_marked(void *opaque, gpa_t page)
 {
@@ -488,6 +496,7 @@ static int make_harts(struct umbra_vm *vm)
 			return -ENOMEM;
 	}
 	vm->mem.invalidate = drop_page;
+	vm->mem.invalidate_range = drop_range;
 	vm->mem.invalidate_opaque = vm;
 	vm->mem.code_marked = code_marked;
 	vm->mem.code_written = code_written;

@@ -135,9 +135,11 @@ int pmap_release(struct pmap *pm, gpa_t pa, uint64_t len)
 		else if (*st != PAGE_UNTOUCHED)
 			pm->frames--;
 		*st = PAGE_UNTOUCHED;
-		if (pm->invalidate)
+		if (pm->invalidate && !pm->invalidate_range)
 			pm->invalidate(pm->invalidate_opaque, pa + p);
 	}
+	if (pm->invalidate_range) /* one pass over the TLBs for the whole range */
+		pm->invalidate_range(pm->invalidate_opaque, pa, len);
 	return 0;
 }
 
