@@ -646,7 +646,7 @@ struct umbra_vm *umbra_vm_create(const struct umbra_config *cfg, char *err, size
 		return NULL;
 	}
 	vm->start_ns = host_ns();
-	wss_init(&vm->wss, vm->start_ns ^ (uintptr_t)vm);
+	wss_init(&vm->wss, cfg->deterministic ? 0x756d627261 : vm->start_ns ^ (uintptr_t)vm);
 	if (make_harts(vm) || make_devices(vm, err, errlen) || boot(vm, err, errlen) ||
 	    (cfg->gdb && open_gdb(vm, err, errlen))) {
 		if (!err[0])
@@ -904,9 +904,13 @@ static void service(struct umbra_vm *vm)
 	publish(vm);
 	pthread_mutex_unlock(&vm->lock);
 	vm->last_publish_ns = host_ns();
-	/* Once a second: fresh guest statistics, and a working-set sample. */
-	if (vm->last_publish_ns - vm->last_stats_request_ns >= 1000000000ull) {
-		vm->last_stats_request_ns = vm->last_publish_ns;
+	/* Once a second: fresh guest statistics, and a working-set sample.  The
+	 * guest sees the former, so under --deterministic the second is the
+	 * guest's own (its mtime), not the host's. */
+	uint64_t now = vm->cfg.deterministic ? vm_now(vm) * (1000000000 / VIRT_TIMEBASE_HZ)
+					     : vm->last_publish_ns;
+	if (now - vm->last_stats_request_ns >= 1000000000ull) {
+		vm->last_stats_request_ns = now;
 		virtio_balloon_request_stats(vm->balloon);
 		wss_period(&vm->wss, &vm->mem, WSS_SAMPLE_PAGES, drop_page, vm);
 	}
