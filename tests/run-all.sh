@@ -25,6 +25,7 @@ run_suite install tests/cli/install.sh
 run_suite debug tests/debug/gdb.sh
 run_suite host-api tests/host/api.sh
 run_suite host-swap tests/host/swap.sh
+run_suite host-hostile tests/host/hostile.sh
 run_suite isa tests/isa/run.sh umbra
 run_suite protect tests/protect/run.sh
 run_suite cloak tests/cloak/run.sh

@@ -93,7 +93,8 @@ static void release(struct virtio_balloon *b, uint64_t first, uint64_t end, bool
 	if (first == end)
 		return;
 	b->count.releases++;
-	int e = pmap_release(b->mem, page_gpa(b, first), (end - first) << PAGE_SHIFT);
+	int e = balloon ? pmap_balloon(b->mem, page_gpa(b, first), (end - first) << PAGE_SHIFT)
+			: pmap_release(b->mem, page_gpa(b, first), (end - first) << PAGE_SHIFT);
 	if (e) {
 		virtio_warn(b->vio, "giving back %llu pages at %#llx failed: %s",
 			    (unsigned long long)(end - first),
@@ -202,10 +203,12 @@ static void deflate(struct virtio_balloon *b, const struct virtio_chain *c)
 {
 	size_t n = read_pfns(b, c), stray = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (unmark(b, b->pfn[i]))
+		if (unmark(b, b->pfn[i])) {
 			b->count.inflated_pages--;
-		else
+			pmap_unballoon(b->mem, page_gpa(b, b->pfn[i]), PAGE_SIZE);
+		} else {
 			stray++;
+		}
 	}
 	if (stray) {
 		b->count.ignored_pfns += stray;
@@ -377,6 +380,9 @@ static void balloon_config_write(void *dev, unsigned off, const void *buf, unsig
 static void balloon_reset(void *dev)
 {
 	struct virtio_balloon *b = dev;
+	for (uint64_t p = 0; p < b->ram_pages; p++) /* the pages are the guest's again */
+		if (unmark(b, p))
+			pmap_unballoon(b->mem, page_gpa(b, p), PAGE_SIZE);
 	memset(b->ballooned, 0, (b->ram_pages + 63) / 64 * sizeof(uint64_t));
 	b->count.inflated_pages = 0;
 	b->actual = 0;

@@ -575,6 +575,7 @@ static struct ret do_balloon(struct hypercalls *hc, struct hart *h, bool give)
 			if (hc->bapp[idx]) {
 				hc->bapp[idx] = 0;
 				hc->bapp_pages--;
+				pmap_unballoon(pm, pa, PAGE_SIZE);
 			}
 			continue;
 		}
@@ -585,7 +586,7 @@ static struct ret do_balloon(struct hypercalls *hc, struct hart *h, bool give)
 			e = UMBRA_ERR_DENIED; /* not a page it reserved for the balloon */
 			break;
 		}
-		if (pmap_release(pm, pa, PAGE_SIZE)) { /* scrubbed: the host gets the frame */
+		if (pmap_balloon(pm, pa, PAGE_SIZE)) { /* scrubbed: the host gets the frame */
 			e = UMBRA_ERR_FAILED;
 			break;
 		}

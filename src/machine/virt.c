@@ -829,11 +829,14 @@ static void publish(struct umbra_vm *vm)
 		st.integrity_faults += dom ? dom->integrity_faults : 0;
 	}
 	struct balloon_stats bs;
-	st.balloon_bytes = (virtio_balloon_inflated(vm->balloon) + vm->hc.bapp_pages) * PAGE_SIZE;
+	st.balloon_bytes = vm->mem.ballooned * PAGE_SIZE; /* each page once, until it is used again */
 	st.stats_age_ms = UINT64_MAX;
 	if (virtio_balloon_stats(vm->balloon, &bs) && bs.updated_ns) {
-		st.guest_free_bytes = bs.val[BALLOON_S_MEMFREE];
-		st.guest_available_bytes = bs.val[BALLOON_S_AVAIL];
+		/* The guest's word, but never more than it has. */
+		st.guest_free_bytes = bs.val[BALLOON_S_MEMFREE] < st.size_bytes ? bs.val[BALLOON_S_MEMFREE]
+										  : st.size_bytes;
+		st.guest_available_bytes = bs.val[BALLOON_S_AVAIL] < st.size_bytes ? bs.val[BALLOON_S_AVAIL]
+										    : st.size_bytes;
 		st.stats_time_ms = bs.updated_ns / 1000000;
 		st.stats_age_ms = (boot_ns(vm) - bs.updated_ns) / 1000000;
 	}

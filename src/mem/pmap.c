@@ -118,7 +118,32 @@ int pmap_dma_write(struct pmap *pm, gpa_t pa, const void *buf, size_t len)
 	return 0;
 }
 
+static int give_back(struct pmap *pm, gpa_t pa, uint64_t len, bool balloon);
+
 int pmap_release(struct pmap *pm, gpa_t pa, uint64_t len)
+{
+	return give_back(pm, pa, len, false);
+}
+
+int pmap_balloon(struct pmap *pm, gpa_t pa, uint64_t len)
+{
+	return give_back(pm, pa, len, true);
+}
+
+void pmap_unballoon(struct pmap *pm, gpa_t pa, uint64_t len)
+{
+	if ((pa | len) & (PAGE_SIZE - 1) || !pmap_is_ram(pm, pa, len))
+		return;
+	for (uint64_t p = 0; p < len; p += PAGE_SIZE) {
+		uint8_t *st = &pm->state[(pa - pm->ram_base + p) >> PAGE_SHIFT];
+		if (*st == PAGE_BALLOONED) {
+			*st = PAGE_UNTOUCHED;
+			pm->ballooned--;
+		}
+	}
+}
+
+static int give_back(struct pmap *pm, gpa_t pa, uint64_t len, bool balloon)
 {
 	if ((pa | len) & (PAGE_SIZE - 1) || !pmap_is_ram(pm, pa, len))
 		return -EINVAL;
@@ -132,9 +157,12 @@ int pmap_release(struct pmap *pm, gpa_t pa, uint64_t len)
 		uint8_t *st = &pm->state[(off + p) >> PAGE_SHIFT];
 		if (*st == PAGE_SWAPPED)
 			pm->swapped--; /* given away: its swapped copy is forgotten */
+		else if (*st == PAGE_BALLOONED)
+			pm->ballooned--;
 		else if (*st != PAGE_UNTOUCHED)
 			pm->frames--;
-		*st = PAGE_UNTOUCHED;
+		*st = balloon ? PAGE_BALLOONED : PAGE_UNTOUCHED;
+		pm->ballooned += balloon;
 		if (pm->invalidate && !pm->invalidate_range)
 			pm->invalidate(pm->invalidate_opaque, pa + p);
 	}

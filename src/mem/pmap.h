@@ -24,6 +24,7 @@ enum pmap_page_state {
 	PAGE_PRESENT = 1,   /* backed by a host frame */
 	PAGE_SAMPLED = 2,   /* backed, and in the working-set sample: not yet touched */
 	PAGE_SWAPPED = 3,   /* its contents are in the swap file; no host frame */
+	PAGE_BALLOONED = 4, /* given to a balloon: no frame; touched again, it leaves the balloon */
 };
 
 struct pmap {
@@ -33,6 +34,7 @@ struct pmap {
 	uint8_t *state;     /* one enum pmap_page_state per page */
 	uint64_t frames;    /* pages currently backed (first touch counted) */
 	uint64_t sample_touched; /* sampled pages touched since the sample was taken */
+	uint64_t ballooned; /* pages in any balloon (device or application), counted once */
 	/* Swap: the last resort when the host budget cannot be met otherwise. */
 	int swap_fd;        /* -1: no swap */
 	uint64_t swapped;   /* pages in the swap file */
@@ -93,8 +95,11 @@ static inline uint8_t *pmap_touch(struct pmap *pm, gpa_t pa)
 			pm->sample_touched++; /* a sampled page was used */
 		else if (*st == PAGE_SWAPPED)
 			pmap_swap_in(pm, pa);
-		else
+		else {
+			if (*st == PAGE_BALLOONED) /* the guest took it back */
+				pm->ballooned--;
 			pm->frames++;
+		}
 		*st = PAGE_PRESENT;
 	}
 	return pm->host + off;
@@ -123,5 +128,12 @@ int pmap_dma_write(struct pmap *pm, gpa_t pa, const void *buf, size_t len) MUST_
 
 /* Gives the host frames of [pa, pa+len) back (page-aligned); they read as zero after. */
 int pmap_release(struct pmap *pm, gpa_t pa, uint64_t len) MUST_CHECK;
+/*
+ * The same for pages that go into a balloon: they are counted in
+ * pm->ballooned (once, whichever balloon took them) until the guest touches
+ * them again or pmap_unballoon() gives them back.
+ */
+int pmap_balloon(struct pmap *pm, gpa_t pa, uint64_t len) MUST_CHECK;
+void pmap_unballoon(struct pmap *pm, gpa_t pa, uint64_t len);
 
 #endif

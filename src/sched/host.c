@@ -109,7 +109,7 @@ static uint64_t active_estimate(const struct umbra_vm_stats *s)
 {
 	uint64_t est = s->active_bytes ? s->active_bytes : s->allocated_bytes;
 	if (s->stats_age_ms <= 3000) {
-		uint64_t held = s->size_bytes - s->balloon_bytes;
+		uint64_t held = s->size_bytes > s->balloon_bytes ? s->size_bytes - s->balloon_bytes : 0;
 		uint64_t used = s->guest_available_bytes < held ? held - s->guest_available_bytes : 0;
 		est = used > est ? used : est;
 	}

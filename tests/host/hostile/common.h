@@ -1,0 +1,54 @@
+/*
+ * common.h - what the hostile-guest test's two bare-metal programs share:
+ * the UART, printing, the clock, SBI and umbra hypercalls, traps and probes.
+ */
+#ifndef HOSTILE_COMMON_H
+#define HOSTILE_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RAM_BASE 0x80000000ul
+#define PAGE 4096ul
+#define TICKS_PER_S 10000000ul	/* the virt machine's 10 MHz timebase */
+
+void kputs(const char *s);
+/* %s %c %d %u %x, and with l: %ld %lu %lx.  Nothing else. */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+uint64_t now(void);
+void delay_ms(uint64_t ms);
+
+struct sbiret {
+	long error;
+	unsigned long value;
+};
+struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsigned long a0, unsigned long a1);
+/* An umbra hypercall: (error, value) as include/umbra/hypercall.h says. */
+struct sbiret umbra_call(unsigned long fn, unsigned long a0, unsigned long a1);
+
+/* The guest's own checks: one line each, "PASS what" or "FAIL what: why". */
+extern unsigned checks_passed, checks_failed;
+bool check(bool ok, const char *what);
+bool checkf(bool ok, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Traps: a probe (start.S) that faulted sets probe_trapped and probe_cause. */
+extern volatile uint64_t fix_pc, probe_cause;
+extern volatile bool probe_trapped;
+uint64_t probe_ld(uint64_t addr);
+uint64_t probe_call(uint64_t (*fn)(void));
+/* An unexpected trap prints itself and counts as a failed check; then this runs. */
+extern void (*on_unexpected_trap)(void);
+
+uint64_t xorshift(uint64_t *s);
+
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+
+static inline void fence(void)
+{
+	__asm__ volatile("fence" ::: "memory");
+}
+
+#endif
