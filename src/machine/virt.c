@@ -907,16 +907,23 @@ static void service(struct umbra_vm *vm)
 	publish(vm);
 	pthread_mutex_unlock(&vm->lock);
 	vm->last_publish_ns = host_ns();
-	/* Once a second: fresh guest statistics, and a working-set sample.  The
-	 * guest sees the former, so under --deterministic the second is the
-	 * guest's own (its mtime), not the host's. */
+}
+
+/*
+ * Once a second: fresh guest statistics, and a working-set sample.  The
+ * guest sees the former, so this runs at a point of the run loop that
+ * depends only on the guest (between rounds of the harts), and under
+ * --deterministic its second is the guest's (mtime), not the host's.
+ */
+static void periodic(struct umbra_vm *vm)
+{
 	uint64_t now = vm->cfg.deterministic ? vm_now(vm) * (1000000000 / VIRT_TIMEBASE_HZ)
-					     : vm->last_publish_ns;
-	if (now - vm->last_stats_request_ns >= 1000000000ull) {
-		vm->last_stats_request_ns = now;
-		virtio_balloon_request_stats(vm->balloon);
-		wss_period(&vm->wss, &vm->mem, WSS_SAMPLE_PAGES, drop_page, vm);
-	}
+					     : host_ns();
+	if (now - vm->last_stats_request_ns < 1000000000ull)
+		return;
+	vm->last_stats_request_ns = now;
+	virtio_balloon_request_stats(vm->balloon);
+	wss_period(&vm->wss, &vm->mem, WSS_SAMPLE_PAGES, drop_page, vm);
 }
 
 static void wake(struct umbra_vm *vm)
@@ -1002,6 +1009,7 @@ int umbra_vm_run(struct umbra_vm *vm)
 		uint64_t deadline = clint_update(&vm->clint);
 		if (vm->done)
 			break;
+		periodic(vm);
 		if (gdb_holds(vm))
 			continue;
 		if (!busy) {
