@@ -22,6 +22,7 @@
 #define PLAN "/bench/plan"
 #define PROG "/bench/ubench"
 
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
     char buf[512];

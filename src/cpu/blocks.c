@@ -320,8 +320,7 @@ uint64_t hart_run_blocks(struct hart *h, uint64_t budget)
 		const struct op *op = &h->bc->ops[b->first];
 		uint64_t n = 0, v, va;
 		int link;
-		struct tlb_entry *e;
-#define NEXT do { n++; op++; goto *op->label; } while (0)
+	#define NEXT do { n++; op++; goto *op->label; } while (0)
 #define R1 x[op->rs1]
 #define R2 x[op->rs2]
 #define RDV x[op->rd]
@@ -362,10 +361,7 @@ auipc:	RDV = PC + (uint64_t)op->imm; NEXT;
 
 #define LOAD(size, conv)                                                        \
 	va = R1 + (uint64_t)op->imm;                                           \
-	e = tlb_lookup(h->tlb_data, va);                                       \
-	if (LIKELY(e->tag_r == tlb_tag(va, size))) {                           \
-		v = ld_le((void *)(uintptr_t)(va + e->addend), size);          \
-	} else {                                                               \
+	if (UNLIKELY(!tlb_load_hit(h, va, size, &v))) {                        \
 		h->pc = PC;                                                    \
 		if (!mmu_load_slow(h, va, size, &v))                           \
 			goto fault;                                            \
@@ -386,10 +382,7 @@ lwu:	LOAD(4, v)
 
 #define STORE(size)                                                             \
 	va = R1 + (uint64_t)op->imm;                                           \
-	e = tlb_lookup(h->tlb_data, va);                                       \
-	if (LIKELY(e->tag_w == tlb_tag(va, size))) {                           \
-		st_le((void *)(uintptr_t)(va + e->addend), R2, size);          \
-	} else {                                                               \
+	if (UNLIKELY(!tlb_store_hit(h, va, size, R2))) {                       \
 		uint64_t gen = h->bc_gen;                                      \
 		h->pc = PC;                                                    \
 		if (!mmu_store_slow(h, va, size, R2))                          \

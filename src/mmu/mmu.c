@@ -61,6 +61,70 @@ static unsigned leaf_perm(uint64_t pte, unsigned priv, uint64_t mstatus)
 	return perm;
 }
 
+enum { LEAF_OK, LEAF_PAGE_FAULT, LEAF_ACCESS_FAULT };
+
+/*
+ * Descends the page table rooted at `satp` (Sv39 or Sv48) to the leaf PTE
+ * for va: LEAF_OK with the PTE, its guest physical address and its level
+ * (0: a 4 KiB page); LEAF_PAGE_FAULT for a non-canonical va or a malformed
+ * or invalid entry; LEAF_ACCESS_FAULT for a table outside RAM.  `hart_walk`
+ * is the hart's own walk on its current satp: it also checks PMP on every
+ * table read and uses and fills the walk cache.  Nothing is written.
+ */
+static int find_leaf(struct hart *h, uint64_t satp, gva_t va, bool hart_walk, gpa_t *leaf_pa,
+		     uint64_t *leaf, int *level)
+{
+	unsigned levels = satp >> 60 == SATP_MODE_SV39 ? 3 : 4;
+	if (sext(va, 12 + 9 * levels) != (int64_t)va)
+		return LEAF_PAGE_FAULT;
+	struct pmap *mem = h->env.mem;
+	gpa_t table = (satp & ((1ull << 44) - 1)) << PAGE_SHIFT;
+	int top = (int)levels - 1;
+	unsigned wc = (va >> 21) % WALK_CACHE_SIZE;
+	if (hart_walk && h->wc_tag[wc] == va >> 21) { /* straight to the last-level table */
+		table = h->wc_table[wc];
+		top = 0;
+	}
+	for (int i = top; i >= 0; i--) {
+		gpa_t pte_pa = table + ((va >> (PAGE_SHIFT + 9 * i)) & 511) * 8;
+		bool uniform;
+		if (!pmap_is_ram(mem, pte_pa, 8) ||
+		    (hart_walk && pmp_active(h) && !pmp_allows(h, pte_pa, 8, ACC_READ, PRV_S, &uniform)))
+			return LEAF_ACCESS_FAULT;
+		if (UNLIKELY(h->prot_on) && h->env.pt_read)
+			h->env.pt_read(h->env.opaque, pte_pa); /* a page table must never be plaintext of a cloaked page */
+		uint64_t pte = ld_le(pmap_touch(mem, pte_pa), 8);
+		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte >> 54))
+			return LEAF_PAGE_FAULT;
+		uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
+		if (!(pte & (PTE_R | PTE_X))) {
+			/* A, D and U are reserved in a pointer to the next level. */
+			if (i == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
+				return LEAF_PAGE_FAULT;
+			table = ppn << PAGE_SHIFT;
+			if (hart_walk && i == 1) {
+				h->wc_tag[wc] = va >> 21;
+				h->wc_table[wc] = table;
+			}
+			continue;
+		}
+		if (i > 0 && (ppn & ((1ull << (9 * i)) - 1)))
+			return LEAF_PAGE_FAULT; /* misaligned superpage */
+		*leaf_pa = pte_pa;
+		*leaf = pte;
+		*level = i;
+		return LEAF_OK;
+	}
+	return LEAF_PAGE_FAULT; /* not reached */
+}
+
+/* The guest physical address va maps to through a leaf PTE at `level`. */
+static gpa_t leaf_target(uint64_t pte, int level, gva_t va)
+{
+	uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
+	return (ppn << PAGE_SHIFT) + (va & ((1ull << (PAGE_SHIFT + 9 * level)) - 1));
+}
+
 /*
  * Walks the page table for an access by `priv`.  Returns 0 with the guest
  * physical address and the rights a TLB entry may cache (W only once D is
@@ -69,64 +133,31 @@ static unsigned leaf_perm(uint64_t pte, unsigned priv, uint64_t mstatus)
 static int walk(struct hart *h, gva_t va, enum mmu_access acc, unsigned priv, gpa_t *pa,
 		unsigned *perm)
 {
-	uint64_t mode = h->satp >> 60;
-	if (priv == PRV_M || mode == SATP_MODE_BARE) {
+	if (priv == PRV_M || h->satp >> 60 == SATP_MODE_BARE) {
 		*pa = va;
 		*perm = PERM_ALL;
 		return 0;
 	}
-	unsigned levels = mode == SATP_MODE_SV39 ? 3 : 4;
-	if (sext(va, 12 + 9 * levels) != (int64_t)va)
+	gpa_t pte_pa;
+	uint64_t pte;
+	int level;
+	switch (find_leaf(h, h->satp, va, true, &pte_pa, &pte, &level)) {
+	case LEAF_PAGE_FAULT: return page_fault[acc];
+	case LEAF_ACCESS_FAULT: return access_fault[acc];
+	}
+	unsigned rights = leaf_perm(pte, priv, h->mstatus);
+	if (!(rights & needed[acc]))
 		return page_fault[acc];
-	struct pmap *mem = h->env.mem;
-	gpa_t table = (h->satp & ((1ull << 44) - 1)) << PAGE_SHIFT;
-	int top = (int)levels - 1;
-	unsigned wc = (va >> 21) % WALK_CACHE_SIZE;
-	if (h->wc_tag[wc] == va >> 21) { /* straight to the last-level table */
-		table = h->wc_table[wc];
-		top = 0;
+	uint64_t want = PTE_A | (acc == ACC_WRITE ? PTE_D : 0);
+	if ((pte & want) != want) {
+		pte |= want;
+		st_le(pmap_touch(h->env.mem, pte_pa), pte, 8);
 	}
-	for (int i = top; i >= 0; i--) {
-		gpa_t pte_pa = table + ((va >> (PAGE_SHIFT + 9 * i)) & 511) * 8;
-		bool uniform;
-		if (!pmap_is_ram(mem, pte_pa, 8) ||
-		    (pmp_active(h) && !pmp_allows(h, pte_pa, 8, ACC_READ, PRV_S, &uniform)))
-			return access_fault[acc];
-		if (UNLIKELY(h->prot_on) && h->env.pt_read)
-			h->env.pt_read(h->env.opaque, pte_pa); /* a page table must never be plaintext of a cloaked page */
-		uint8_t *p = pmap_touch(mem, pte_pa);
-		uint64_t pte = ld_le(p, 8);
-		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte >> 54))
-			return page_fault[acc];
-		uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
-		if (!(pte & (PTE_R | PTE_X))) {
-			/* A, D and U are reserved in a pointer to the next level. */
-			if (i == 0 || (pte & (PTE_A | PTE_D | PTE_U)))
-				return page_fault[acc];
-			table = ppn << PAGE_SHIFT;
-			if (i == 1) {
-				h->wc_tag[wc] = va >> 21;
-				h->wc_table[wc] = table;
-			}
-			continue;
-		}
-		if (i > 0 && (ppn & ((1ull << (9 * i)) - 1)))
-			return page_fault[acc]; /* misaligned superpage */
-		unsigned rights = leaf_perm(pte, priv, h->mstatus);
-		if (!(rights & needed[acc]))
-			return page_fault[acc];
-		uint64_t want = PTE_A | (acc == ACC_WRITE ? PTE_D : 0);
-		if ((pte & want) != want) {
-			pte |= want;
-			st_le(p, pte, 8);
-		}
-		if (!(pte & PTE_D))
-			rights &= ~PTE_W;
-		*perm = rights | (unsigned)i << PERM_LEVEL_SHIFT;
-		*pa = (ppn << PAGE_SHIFT) + (va & ((1ull << (PAGE_SHIFT + 9 * i)) - 1));
-		return 0;
-	}
-	return page_fault[acc]; /* not reached */
+	if (!(pte & PTE_D))
+		rights &= ~PTE_W;
+	*perm = rights | (unsigned)level << PERM_LEVEL_SHIFT;
+	*pa = leaf_target(pte, level, va);
+	return 0;
 }
 
 /*
@@ -153,39 +184,19 @@ static int translate(struct hart *h, gva_t va, unsigned size, enum mmu_access ac
 
 int mmu_lookup(struct hart *h, uint64_t satp, gva_t va, gpa_t *pa, unsigned *flags)
 {
-	uint64_t mode = satp >> 60;
-	if (mode == SATP_MODE_BARE) {
+	if (satp >> 60 == SATP_MODE_BARE) {
 		*pa = va;
 		*flags = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
 		return 0;
 	}
-	unsigned levels = mode == SATP_MODE_SV39 ? 3 : 4;
-	if (sext(va, 12 + 9 * levels) != (int64_t)va)
+	gpa_t pte_pa;
+	uint64_t pte;
+	int level;
+	if (find_leaf(h, satp, va, false, &pte_pa, &pte, &level) != LEAF_OK)
 		return -1;
-	gpa_t table = (satp & ((1ull << 44) - 1)) << PAGE_SHIFT;
-	for (int i = levels - 1; i >= 0; i--) {
-		gpa_t pte_pa = table + ((va >> (PAGE_SHIFT + 9 * i)) & 511) * 8;
-		if (!pmap_is_ram(h->env.mem, pte_pa, 8))
-			return -1;
-		if (UNLIKELY(h->prot_on) && h->env.pt_read)
-			h->env.pt_read(h->env.opaque, pte_pa);
-		uint64_t pte = ld_le(pmap_touch(h->env.mem, pte_pa), 8);
-		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)) || (pte >> 54))
-			return -1;
-		uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
-		if (!(pte & (PTE_R | PTE_X))) {
-			if (i == 0)
-				return -1;
-			table = ppn << PAGE_SHIFT;
-			continue;
-		}
-		if (i > 0 && (ppn & ((1ull << (9 * i)) - 1)))
-			return -1;
-		*flags = pte & 0xff;
-		*pa = (ppn << PAGE_SHIFT) + (va & ((1ull << (PAGE_SHIFT + 9 * i)) - 1));
-		return 0;
-	}
-	return -1;
+	*flags = pte & 0xff;
+	*pa = leaf_target(pte, level, va);
+	return 0;
 }
 
 int mmu_translate(struct hart *h, gva_t va, enum mmu_access acc, gpa_t *pa)

@@ -30,24 +30,35 @@ static inline uint64_t tlb_tag(gva_t va, unsigned size)
 	return va & (PAGE_MASK | (size - 1));
 }
 
-static inline bool mmu_load(struct hart *h, gva_t va, unsigned size, uint64_t *val)
+/* The TLB fast paths alone: false on a miss, with nothing done. */
+static inline bool tlb_load_hit(struct hart *h, gva_t va, unsigned size, uint64_t *val)
 {
 	struct tlb_entry *e = tlb_lookup(h->tlb_data, va);
 	if (LIKELY(e->tag_r == tlb_tag(va, size))) {
 		*val = ld_le((void *)(uintptr_t)(va + e->addend), size);
 		return true;
 	}
-	return mmu_load_slow(h, va, size, val);
+	return false;
 }
 
-static inline bool mmu_store(struct hart *h, gva_t va, unsigned size, uint64_t val)
+static inline bool tlb_store_hit(struct hart *h, gva_t va, unsigned size, uint64_t val)
 {
 	struct tlb_entry *e = tlb_lookup(h->tlb_data, va);
 	if (LIKELY(e->tag_w == tlb_tag(va, size))) {
 		st_le((void *)(uintptr_t)(va + e->addend), val, size);
 		return true;
 	}
-	return mmu_store_slow(h, va, size, val);
+	return false;
+}
+
+static inline bool mmu_load(struct hart *h, gva_t va, unsigned size, uint64_t *val)
+{
+	return LIKELY(tlb_load_hit(h, va, size, val)) || mmu_load_slow(h, va, size, val);
+}
+
+static inline bool mmu_store(struct hart *h, gva_t va, unsigned size, uint64_t val)
+{
+	return LIKELY(tlb_store_hit(h, va, size, val)) || mmu_store_slow(h, va, size, val);
 }
 
 /*

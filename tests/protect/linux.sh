@@ -35,15 +35,15 @@ upid=$!
 rc=
 for ((t = 0; t < limit * 2; t++)); do
 	if ! kill -0 "$upid" 2>/dev/null; then
-		wait "$upid"; rc=$?; break
+		wait "$upid" && rc=0 || rc=$?; break
 	fi
 	if grep -a -q -E 'Kernel panic|end Kernel panic' "$log"; then
-		sleep 1; kill "$upid" 2>/dev/null; wait "$upid"; rc="killed after a kernel panic"; break
+		sleep 1; kill "$upid" 2>/dev/null; wait "$upid" || :; rc="killed after a kernel panic"; break
 	fi
 	sleep 0.5
 done
 if [[ -z "$rc" ]]; then
-	kill "$upid" 2>/dev/null; wait "$upid"; rc="timed out after ${limit}s"
+	kill "$upid" 2>/dev/null; wait "$upid" || :; rc="timed out after ${limit}s"
 fi
 tr -d '\r' <"$log" | grep -a -E '^(PASS|FAIL) ' || true
 summary=$(tr -d '\r' <"$log" | grep -a -E '^UMBRA-PROTECT-TEST: [0-9]+ passed, [0-9]+ failed' | tail -n 1 || true)
