@@ -26,6 +26,7 @@ run_suite debug tests/debug/gdb.sh
 run_suite host-api tests/host/api.sh
 run_suite host-swap tests/host/swap.sh
 run_suite host-hostile tests/host/hostile.sh
+run_suite host-balloon-bare tests/host/balloon-bare.sh
 run_suite isa tests/isa/run.sh umbra
 run_suite protect tests/protect/run.sh
 run_suite cloak tests/cloak/run.sh
@@ -38,6 +39,7 @@ run_suite linux-cloak tests/cloak/linux.sh
 run_suite linux-cloak-files tests/cloak/files.sh
 run_suite linux-balloon tests/host/balloon-linux.sh virtio
 run_suite linux-balloon-app tests/host/balloon-linux.sh app
+run_suite linux-balloon-three tests/host/balloon-linux.sh three
 run_suite sanitizers tests/san/run.sh
 run_suite fuzz make --no-print-directory -j2 fuzz-check
 

@@ -28,6 +28,22 @@ static struct ret hyper(long fn, long a, long b)
 	return (struct ret){a0, a1};
 }
 
+/*
+ * One BALLOON call over n pages at p, repeated while umbra makes progress (a
+ * call handles at most UMBRA_MAX_PAGES_PER_CALL pages); returns the pages done.
+ */
+static long balloon_call(long fn, char *p, long n)
+{
+	long done = 0;
+	while (done < n) {
+		struct ret r = hyper(fn, (long)(p + done * 4096), n - done);
+		if (r.error || r.value <= 0)
+			break;
+		done += r.value;
+	}
+	return done;
+}
+
 static char *chunk[MAX_CHUNKS];
 static long pages[MAX_CHUNKS];
 
@@ -55,8 +71,7 @@ int main(int argc, char **argv)
 			}
 			for (long i = 0; i < n; i++) /* the value umbra checks in every page */
 				*(uint64_t *)(p + i * 4096) = token ^ (((uintptr_t)p >> 12) + (uint64_t)i);
-			struct ret r = hyper(UMBRA_FN_BALLOON_GIVE, (long)p, n);
-			long taken = r.error ? 0 : r.value;
+			long taken = balloon_call(UMBRA_FN_BALLOON_GIVE, p, n);
 			if (taken < n) /* keep what umbra took; free the rest */
 				munmap(p + taken * 4096, (size_t)(n - taken) * 4096);
 			if (taken) {
@@ -66,7 +81,7 @@ int main(int argc, char **argv)
 			}
 		} else if (target < held && nchunks) {
 			nchunks--;
-			hyper(UMBRA_FN_BALLOON_TAKE, (long)chunk[nchunks], pages[nchunks]);
+			balloon_call(UMBRA_FN_BALLOON_TAKE, chunk[nchunks], pages[nchunks]);
 			munmap(chunk[nchunks], (size_t)pages[nchunks] * 4096);
 			held -= pages[nchunks];
 		} else {
@@ -74,7 +89,7 @@ int main(int argc, char **argv)
 		}
 	}
 	while (nchunks--) {
-		hyper(UMBRA_FN_BALLOON_TAKE, (long)chunk[nchunks], pages[nchunks]);
+		balloon_call(UMBRA_FN_BALLOON_TAKE, chunk[nchunks], pages[nchunks]);
 		munmap(chunk[nchunks], (size_t)pages[nchunks] * 4096);
 	}
 	return 0;

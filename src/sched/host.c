@@ -169,8 +169,17 @@ unsigned host_tick(struct host *h)
 			event(h, EV_PROTECTION, i, v->stats.protection_violations);
 		if (v->stats.integrity_faults != v->seen_integrity)
 			event(h, EV_INTEGRITY, i, v->stats.integrity_faults);
+		if (v->stats.balloon_bytes != v->seen_balloon)
+			event(h, EV_BALLOON, i, v->stats.balloon_bytes);
+		if (v->stats.swap_outs != v->seen_swap_outs)
+			event(h, EV_SWAP_OUT, i, v->stats.swap_outs - v->seen_swap_outs);
+		if (v->stats.swap_ins != v->seen_swap_ins)
+			event(h, EV_SWAP_IN, i, v->stats.swap_ins - v->seen_swap_ins);
 		v->seen_violations = v->stats.protection_violations;
 		v->seen_integrity = v->stats.integrity_faults;
+		v->seen_balloon = v->stats.balloon_bytes;
+		v->seen_swap_outs = v->stats.swap_outs;
+		v->seen_swap_ins = v->stats.swap_ins;
 		running += v->stats.running;
 		v->active_bytes = active_estimate(&v->stats);
 		sv[i] = (struct sched_vm){.size_pages = v->stats.size_bytes / 4096,
@@ -238,7 +247,8 @@ void host_stop(struct host *h)
 const char *host_event_name(enum host_event_kind k)
 {
 	static const char *const names[] = {"balloon_target", "balloon_stall", "vm_stopped",
-					    "protection_violation", "integrity_fault", "swap_cap"};
+					    "protection_violation", "integrity_fault", "swap_cap",
+					    "balloon", "swap_out", "swap_in"};
 	return k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 

@@ -29,14 +29,8 @@ vm_of() { sed 's/},{/}\n{/g' <<<"$2" | grep "\"name\":\"$1\""; }
 # One copy of the binary for the whole run, so that a rebuild meanwhile cannot disturb it.
 cp "$umbra" "$tmp/umbra" || { echo "hostile: 0 passed, 1 failed (no $umbra)"; exit 1; }
 umbra=$tmp/umbra
-cc=${CROSS:-riscv64-linux-gnu-}gcc
-# shellcheck disable=SC2054  # commas belong to the linker options
-flags=(-std=c17 -Wall -Wextra -Werror -O2 -ffreestanding -fno-pic -fno-stack-protector
-       -fno-jump-tables -fno-tree-loop-distribute-patterns -march=rv64gc -mabi=lp64d
-       -mcmodel=medany -mno-relax -Iinclude -nostdlib -nostartfiles -static
-       "-T$src/link.ld" -Wl,--build-id=none -Wl,--no-warn-rwx-segments)
 for p in hostile good; do
-	if ! "$cc" "${flags[@]}" -o "$tmp/$p.elf" "$src/start.S" "$src/common.c" "$src/$p.c" -lgcc; then
+	if ! guest/bare/build.sh "$tmp/$p.elf" "$src/$p.c"; then
 		echo "hostile: 0 passed, 1 failed (cannot build $p.elf)"
 		exit 1
 	fi

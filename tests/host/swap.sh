@@ -43,9 +43,13 @@ EOF
 hostpid=$!
 sock="$tmp/api.sock"
 for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
-max_swapped=0 min_capped=999999999999
+max_swapped=0 min_capped=999999999999 since=0
 for _ in $(seq 100); do
 	out=$("$umbra" ctl --socket "$sock" get big 2>/dev/null) || break
+	ev=$("$umbra" ctl --socket "$sock" events "$since" 2>/dev/null) && {
+		sed 's/},{/}\n{/g' <<<"$ev" >> "$tmp/events.txt"
+		since=$(field next "$ev"); since=${since:-0}
+	}
 	s=$(field swapped_bytes "$out"); a=$(field allocated_bytes "$out")
 	[ "${s:-0}" -gt "$max_swapped" ] && max_swapped=$s
 	[ "${s:-0}" -gt 0 ] && [ "${a:-0}" -lt "$min_capped" ] && min_capped=$a
@@ -55,5 +59,11 @@ wait "$hostpid"; rc=$?; hostpid=
 if [ "$rc" -eq 0 ]; then ok "the guest verified all 24 MiB after swapping"; else bad "guest result" "exit $rc: $(tail -3 "$tmp/host.log")"; fi
 if [ "$max_swapped" -ge $((4 << 20)) ]; then ok "up to $((max_swapped >> 20)) MiB were in the swap file"; else bad "swap" "$max_swapped bytes swapped"; fi
 if [ "$min_capped" -le $((14 << 20)) ]; then ok "under the cap the VM held $((min_capped >> 20)) MiB (budget 12 MiB)"; else bad "cap" "$((min_capped >> 20)) MiB held while swapping"; fi
+for k in swap_cap swap_out swap_in; do
+	n=$(grep -c "\"kind\":\"$k\",\"vm\":\"big\"" "$tmp/events.txt" 2>/dev/null)
+	if [ "${n:-0}" -ge 1 ]; then ok "the API reported $k ($n events)"; else bad "events" "no $k event for big"; fi
+done
+out=$(grep -o '"kind":"swap_out","vm":"big","value":[0-9]*' "$tmp/events.txt" | awk -F: '{ s += $NF } END { print s + 0 }')
+[ "$out" -ge 1024 ] && ok "swap_out events count $out pages written" || bad "swap_out" "events count only $out pages"
 echo "swap: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

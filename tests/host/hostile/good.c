@@ -5,7 +5,7 @@
  * while the hostile VM attacked umbra) and writing new data.  Then it
  * prints "GOOD: PASS n rounds" (or "GOOD: FAIL ...") and idles.
  */
-#include "common.h"
+#include "runtime.h"
 
 #define DATA 0x80400000ul
 #define DATA_WORDS ((0x81e00000ul - DATA) / 8)

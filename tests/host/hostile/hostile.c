@@ -16,7 +16,7 @@
  * are "PASS"/"FAIL" lines; "STALL" starts the last phase, in which its
  * driver never answers a target again.
  */
-#include "common.h"
+#include "runtime.h"
 
 #include "umbra/hypercall.h"
 

@@ -1,8 +1,8 @@
 /*
- * start.S - entry, trap vector and probes of the hostile-guest test's
- * programs (S-mode, built-in SBI).
+ * start.S - entry, trap vector and probes of umbra's bare-metal S-mode
+ * guests (built-in SBI); main(hart id, device tree) runs on its stack.
  *
- * A trap goes to s_trap(cause, tval, epc) (common.c), which returns the pc
+ * A trap goes to s_trap(cause, tval, epc) (runtime.c), which returns the pc
  * to resume at.  A probe stores where to resume in fix_pc before the access
  * that may fault; s_trap then records the cause and resumes there.
  */

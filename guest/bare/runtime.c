@@ -1,7 +1,7 @@
 /*
- * common.c - see common.h.
+ * runtime.c - see runtime.h.
  */
-#include "common.h"
+#include "runtime.h"
 
 #include <stdarg.h>
 

@@ -1,9 +1,9 @@
 /*
- * common.h - what the hostile-guest test's two bare-metal programs share:
+ * runtime.h - the runtime of umbra's bare-metal S-mode guests (built-in SBI):
  * the UART, printing, the clock, SBI and umbra hypercalls, traps and probes.
  */
-#ifndef HOSTILE_COMMON_H
-#define HOSTILE_COMMON_H
+#ifndef UMBRA_BARE_RUNTIME_H
+#define UMBRA_BARE_RUNTIME_H
 
 #include <stdbool.h>
 #include <stddef.h>
