@@ -15,6 +15,7 @@ unsigned checks_passed, checks_failed;
 volatile uint64_t fix_pc, probe_cause;
 volatile bool probe_trapped;
 void (*on_unexpected_trap)(void);
+void (*on_interrupt)(uint64_t cause);
 
 void *memset(void *d, int c, size_t n)
 {
@@ -175,7 +176,12 @@ uint64_t s_trap(uint64_t cause, uint64_t tval, uint64_t epc)
 		fix_pc = 0;
 		probe_cause = cause;
 		probe_trapped = true;
+		__asm__ volatile("csrs sstatus, %0" ::"r"(1ul << 8)); /* resume in S-mode */
 		return to;
+	}
+	if ((cause >> 63) && on_interrupt) {
+		on_interrupt(cause << 1 >> 1);
+		return epc;
 	}
 	checks_failed++;
 	kprintf("FAIL unexpected trap: scause %lx stval %lx sepc %lx\n", cause, tval, epc);

@@ -38,8 +38,13 @@ extern volatile uint64_t fix_pc, probe_cause;
 extern volatile bool probe_trapped;
 uint64_t probe_ld(uint64_t addr);
 uint64_t probe_call(uint64_t (*fn)(void));
-/* An unexpected trap prints itself and counts as a failed check; then this runs. */
+/*
+ * A probe resumes in S-mode, also when the fault came from U-mode.  An
+ * unexpected trap prints itself and counts as a failed check; then
+ * on_unexpected_trap runs.  Interrupts go to on_interrupt(code) if set.
+ */
 extern void (*on_unexpected_trap)(void);
+extern void (*on_interrupt)(uint64_t code);
 
 uint64_t xorshift(uint64_t *s);
 

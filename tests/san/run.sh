@@ -27,6 +27,7 @@ step cli tests/cli/run.sh
 step isa tests/isa/run.sh umbra
 step linux tests/linux/boot-test.sh umbra
 step linux-2-harts tests/linux/deterministic.sh
+step host-attack tests/host/attack.sh
 
 if compgen -G "$reports/*" >/dev/null; then
 	echo "--- san: sanitizer reports:"
