@@ -40,6 +40,7 @@ struct umbra_config {
 	bool interpreter;     /* run the reference interpreter only (no decoded blocks) */
 	bool balloon_app;     /* balloon targets go to the balloon application, not virtio-balloon */
 	const char *swap_dir; /* where the (unlinked) swap file lives; NULL: $TMPDIR or /tmp */
+	const char *name;     /* the VM's name in umbra's messages; NULL: none (umbra run) */
 	const char *master_key; /* cloaking master key file; NULL: $UMBRA_MASTER_KEY or
 				 * ~/.config/umbra/master.key, created (mode 0600) if absent */
 	int console_in;       /* fd for guest console input, -1 for none */

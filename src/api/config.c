@@ -163,7 +163,7 @@ static int parse_vm(struct ctx *x, json_object *vmo, unsigned i, struct vm_confi
 {
 	static const char *const keys[] = {"name", "mem", "reservation", "limit", "shares", "cpus",
 					   "kernel", "initrd", "append", "firmware", "drives",
-					   "console", "deterministic", "balloon", NULL};
+					   "console", "deterministic", "balloon", "swap_dir", NULL};
 	char w[32];
 	snprintf(w, sizeof(w), "vms[%u]", i);
 	if (!json_object_is_type(vmo, json_type_object))
@@ -183,6 +183,7 @@ static int parse_vm(struct ctx *x, json_object *vmo, unsigned i, struct vm_confi
 	    get_str(x, vmo, "append", w, (char **)&v->vm.append, false, false) ||
 	    get_str(x, vmo, "firmware", w, (char **)&v->vm.firmware, false, false) ||
 	    get_str(x, vmo, "console", w, &v->console_log, false, true) ||
+	    get_str(x, vmo, "swap_dir", w, (char **)&v->vm.swap_dir, false, true) ||
 	    get_bool(x, vmo, "deterministic", w, &v->vm.deterministic) ||
 	    get_balloon(x, vmo, w, &v->vm.balloon_app) ||
 	    parse_drives(x, vmo, w, &v->vm))
@@ -305,6 +306,7 @@ void config_free(struct host_config *c)
 		free((char *)v->vm.initrd);
 		free((char *)v->vm.append);
 		free((char *)v->vm.firmware);
+		free((char *)v->vm.swap_dir);
 		free(v->console_log);
 		for (unsigned d = 0; d < v->vm.ndrives; d++)
 			free((char *)v->vm.drives[d].path);

@@ -38,6 +38,7 @@ struct virtio_blk {
 	bool readonly;
 	uint64_t sectors;
 	char id[ID_BYTES];	/* GET_ID answer, zero-padded */
+	char path[256];		/* the image, for messages (truncated if longer) */
 	uint8_t config[CONFIG_BYTES];
 	struct virtio_chain chain;
 	uint8_t bounce[BOUNCE_BYTES];
@@ -51,7 +52,7 @@ static bool pread_all(int fd, uint8_t *p, size_t n, uint64_t pos)
 			continue;
 		if (r <= 0) {
 			if (r == 0)
-				errno = EIO;	/* the image shrank under us */
+				errno = 0;	/* the image shrank under us */
 			return false;
 		}
 		p += r;
@@ -87,15 +88,16 @@ static bool step(struct virtio_blk *b, const struct virtio_chain *c, bool write,
 		if (virtio_chain_read(b->vio, c, HDR_BYTES + done, b->bounce, k) != k)
 			return false;
 		if (!pwrite_all(b->fd, b->bounce, k, pos + done)) {
-			virtio_warn(b->vio, "write at byte %llu: %s",
-				    (unsigned long long)(pos + done), strerror(errno));
+			virtio_warn(b->vio, "%s: write at byte %llu: %s; the guest gets an I/O error",
+				    b->path, (unsigned long long)(pos + done), strerror(errno));
 			return false;
 		}
 		return true;
 	}
 	if (!pread_all(b->fd, b->bounce, k, pos + done)) {
-		virtio_warn(b->vio, "read at byte %llu: %s", (unsigned long long)(pos + done),
-			    strerror(errno));
+		virtio_warn(b->vio, "%s: read at byte %llu: %s; the guest gets an I/O error", b->path,
+			    (unsigned long long)(pos + done),
+			    errno ? strerror(errno) : "the image ends before it (shrank since umbra opened it)");
 		return false;
 	}
 	return virtio_chain_write(b->vio, c, done, b->bounce, k) == k;
@@ -255,6 +257,7 @@ struct virtio_blk *virtio_blk_new(struct bus *bus, struct pmap *mem, gpa_t base,
 	b->fd = fd;
 	b->readonly = readonly;
 	b->sectors = size / SECTOR;
+	snprintf(b->path, sizeof(b->path), "%s", path);
 	fill_identity(b, path);
 	b->vio = virtio_new(bus, mem, base, irq, &b->ops, b, err, errlen);
 	if (!b->vio) {

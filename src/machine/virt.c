@@ -846,30 +846,37 @@ static void publish(struct umbra_vm *vm)
 #define WSS_SAMPLE_PAGES 100
 #define SWAP_SLACK_PAGES 256 /* swap a little below the cap, so as not to swap every ms */
 
+/* "VM 'name': " before a message, or nothing (three %s). */
+#define VM_NAME(vm) (vm)->cfg.name ? "VM '" : "", (vm)->cfg.name ? (vm)->cfg.name : "", \
+		    (vm)->cfg.name ? "': " : ""
+
 /* Above the frame cap: swap pages out (the last resort; no data is lost). */
 static void enforce_frame_limit(struct umbra_vm *vm)
 {
 	if (vm->mem.swap_failed) {
-		log_err("swap file: a page could not be read back; stopping this VM");
+		log_err("%s%s%sswap file: a page could not be read back; stopping this VM", VM_NAME(vm));
 		vm_finish(vm, UMBRA_EXIT_ERROR);
 		return;
 	}
 	uint64_t cap = vm->frame_limit_bytes / PAGE_SIZE;
-	if (!cap || vm->mem.frames <= cap)
+	if (!cap || vm->mem.frames <= cap || vm->paused)
 		return;
 	uint64_t want = vm->mem.frames - cap + SWAP_SLACK_PAGES;
 	if (vm->mem.swap_fd < 0) {
 		const char *dir = vm->cfg.swap_dir ? vm->cfg.swap_dir : getenv("TMPDIR");
 		int rc = pmap_swap_open(&vm->mem, dir ? dir : "/tmp");
 		if (rc) {
-			log_err("cannot open a swap file in %s: %s; the VM stays above its cap",
-				dir ? dir : "/tmp", strerror(-rc));
+			log_err("%s%s%scannot open a swap file in %s: %s; the VM stays above its cap",
+				VM_NAME(vm), dir ? dir : "/tmp", strerror(-rc));
 			vm->frame_limit_bytes = 0;
 			return;
 		}
 	}
+	vm->mem.swap_errno = 0;
 	if (pmap_swap_out(&vm->mem, want) < want && vm->mem.frames > cap) {
-		log_err("swap file full or failing; pausing the VM instead of losing its data");
+		log_err("%s%s%sswap file full or failing (%s); the VM is paused instead of losing its "
+			"data: free host memory, then resume it", VM_NAME(vm),
+			strerror(vm->mem.swap_errno ? vm->mem.swap_errno : ENOSPC));
 		vm->paused = true;
 	}
 }

@@ -205,8 +205,10 @@ static bool write_page(struct pmap *pm, uint64_t off)
 	while (done < PAGE_SIZE) {
 		ssize_t n = pwrite(pm->swap_fd, pm->host + off + done, PAGE_SIZE - done,
 				   (off_t)(off + done));
-		if (n <= 0 && !(n < 0 && errno == EINTR))
+		if (n <= 0 && !(n < 0 && errno == EINTR)) {
+			pm->swap_errno = n < 0 ? errno : ENOSPC;
 			return false;
+		}
 		done += n > 0 ? (size_t)n : 0;
 	}
 	return true;

@@ -41,6 +41,7 @@ struct pmap {
 	uint64_t swap_ins, swap_outs;
 	uint64_t clock;     /* next page the eviction clock looks at */
 	bool swap_failed;   /* a swap-in could not read a page back: the VM must stop */
+	int swap_errno;     /* why the last swap-out stopped short (0: it did not) */
 	/* Called when a page (or a range of pages) loses its backing (hooks set by the machine). */
 	void (*invalidate)(void *opaque, gpa_t page);
 	void (*invalidate_range)(void *opaque, gpa_t start, uint64_t len);

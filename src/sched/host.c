@@ -75,6 +75,7 @@ int host_start(struct host *h, struct host_config *cfg, char *err, size_t errlen
 			}
 		}
 		c->vm.console_out = v->console_fd;
+		c->vm.name = c->name;
 		char e[400] = "";
 		v->vm = umbra_vm_create(&c->vm, e, sizeof(e));
 		if (!v->vm) {
@@ -175,6 +176,9 @@ unsigned host_tick(struct host *h)
 			event(h, EV_SWAP_OUT, i, v->stats.swap_outs - v->seen_swap_outs);
 		if (v->stats.swap_ins != v->seen_swap_ins)
 			event(h, EV_SWAP_IN, i, v->stats.swap_ins - v->seen_swap_ins);
+		if (v->stats.paused != v->seen_paused)
+			event(h, v->stats.paused ? EV_VM_PAUSED : EV_VM_RESUMED, i, 0);
+		v->seen_paused = v->stats.paused;
 		v->seen_violations = v->stats.protection_violations;
 		v->seen_integrity = v->stats.integrity_faults;
 		v->seen_balloon = v->stats.balloon_bytes;
@@ -248,7 +252,7 @@ const char *host_event_name(enum host_event_kind k)
 {
 	static const char *const names[] = {"balloon_target", "balloon_stall", "vm_stopped",
 					    "protection_violation", "integrity_fault", "swap_cap",
-					    "balloon", "swap_out", "swap_in"};
+					    "balloon", "swap_out", "swap_in", "vm_paused", "vm_resumed"};
 	return k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 

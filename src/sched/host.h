@@ -23,7 +23,8 @@
 #define HOST_EVENTS 256
 
 enum host_event_kind { EV_BALLOON_TARGET, EV_BALLOON_STALL, EV_VM_STOPPED, EV_PROTECTION,
-		       EV_INTEGRITY, EV_SWAP_CAP, EV_BALLOON, EV_SWAP_OUT, EV_SWAP_IN };
+		       EV_INTEGRITY, EV_SWAP_CAP, EV_BALLOON, EV_SWAP_OUT, EV_SWAP_IN,
+		       EV_VM_PAUSED, EV_VM_RESUMED };
 
 struct host_event {
 	uint64_t seq, time_ms;
@@ -49,6 +50,7 @@ struct host_vm {
 	uint64_t frame_limit_bytes; /* swap cap requested (0: none) */
 	uint64_t seen_violations, seen_integrity; /* counters at the last event */
 	uint64_t seen_balloon, seen_swap_outs, seen_swap_ins;
+	bool seen_paused;
 	struct umbra_vm_stats stats;
 };
 
