@@ -28,6 +28,7 @@ run_suite host-swap tests/host/swap.sh
 run_suite host-hostile tests/host/hostile.sh
 run_suite host-balloon-bare tests/host/balloon-bare.sh
 run_suite host-attack tests/host/attack.sh
+run_suite host-faults tests/host/faults.sh
 run_suite isa tests/isa/run.sh umbra
 run_suite protect tests/protect/run.sh
 run_suite cloak tests/cloak/run.sh
