@@ -1,7 +1,7 @@
 # mk/fuzz.mk - libFuzzer harnesses (tests/fuzz/, see its README.md).
 #
 #   make fuzz                 build every harness into build/fuzz/ (clang, ASan + UBSan)
-#   make fuzz-NAME            build and run one (exec, virtio, sbi, loader, cli) until
+#   make fuzz-NAME            build and run one (exec, virtio, sbi, loader, cli, api) until
 #                             stopped; FUZZ_ARGS adds libFuzzer options, e.g.
 #                             FUZZ_ARGS=-max_total_time=600
 #   make fuzz-check           what `make check` runs: every regression input, then
@@ -10,7 +10,7 @@
 # The harnesses link the real objects of src/ (and app/cli.c), built with
 # coverage instrumentation into build/fuzz/obj by a recursive make with FUZZ=1.
 
-FUZZERS := cli exec loader sbi virtio
+FUZZERS := api cli exec loader sbi virtio
 FUZZ_O := build/fuzz
 
 .PHONY: fuzz fuzz-check $(FUZZERS:%=fuzz-%)

@@ -56,7 +56,8 @@
 #define MAX_SLICES 8
 #define MAX_RETIRED 2048
 #define OVERSHOOT 128      /* a slice may end up to two blocks past its budget */
-#define TRAIL_STEPS 6     /* trap attempts the interpreter may lag behind */
+#define TRAIL_STEPS (SLICE + OVERSHOOT) /* trap attempts the interpreter may lag behind
+					 * (a slice of a trap loop retires nothing) */
 
 enum {
 	CSR_FCSR = 0x003, CSR_STVEC = 0x105, CSR_SCOUNTEREN = 0x106, CSR_SATP = 0x180,
