@@ -149,6 +149,10 @@ int cli_parse_run(int argc, char **argv, struct umbra_config *c, char *err, size
 			c->interpreter = true;
 			continue;
 		}
+		if (is_opt(a, "--no-jit", NULL)) {
+			c->no_jit = true;
+			continue;
+		}
 		if (is_opt(a, "-nographic", "--nographic"))
 			continue; /* the console is always the terminal */
 		if (i + 1 >= argc)

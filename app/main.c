@@ -39,6 +39,7 @@ static const char usage[] =
 	"                      a raw disk image as a virtio-blk device [-drive]\n"
 	"  --deterministic     time advances with retired instructions: runs are reproducible\n"
 	"  --interpreter       run the reference interpreter only (slower; for differential tests)\n"
+	"  --no-jit            run decoded blocks without native x86-64 code for them\n"
 	"  --gdb tcp::PORT|tcp:127.0.0.1:PORT|unix:PATH\n"
 	"                      wait for a GDB remote debugger there (loopback only; PORT 0 picks\n"
 	"                      one); the guest starts when it continues [-gdb; -s is tcp::1234]\n"

@@ -4,7 +4,8 @@
 #   bench/run.sh [--quick] [--only LIST] [--timeout-umbra S] [--timeout-qemu S]
 #
 #   --quick            smaller sizes (a smoke test; the numbers are noisier)
-#   --only LIST        comma-separated subset of umbra,qemu,native (default: all three)
+#   --only LIST        comma-separated subset of umbra,threaded,qemu,native (default: all);
+#                      umbra runs with its code generator, threaded is umbra --no-jit
 #   --timeout-umbra S  seconds before one umbra run is killed (default 900)
 #   --timeout-qemu S   the same for QEMU (default 300)
 #
@@ -22,7 +23,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
 quick=0
-only="umbra,qemu,native"
+only="umbra,threaded,qemu,native"
 timeout_umbra=900
 timeout_qemu=300
 while [[ $# -gt 0 ]]; do
@@ -37,7 +38,7 @@ while [[ $# -gt 0 ]]; do
 done
 want() { [[ ",$only," == *",$1,"* ]]; }
 for e in ${only//,/ }; do
-    case "$e" in umbra|qemu|native) ;; *) die "--only: unknown target '$e'" ;; esac
+    case "$e" in umbra|threaded|qemu|native) ;; *) die "--only: unknown target '$e'" ;; esac
 done
 
 # --- sizes ------------------------------------------------------------------------------------
@@ -145,6 +146,7 @@ run_logged() {  # LOG TIMEOUT CMD...
 bare_cmd() {  # EMU ELF
     case "$1" in
         umbra) echo "$umbra run --firmware none --kernel $2 --mem 256M" ;;
+        threaded) echo "$umbra run --no-jit --firmware none --kernel $2 --mem 256M" ;;
         qemu) echo "$qemu -M virt -smp 1 -bios none -kernel $2 -m 256M -nographic" ;;
     esac
 }
@@ -169,7 +171,7 @@ parse_single() {
 
 run_bare() {  # EMU WORKLOAD SETTING(m|sv39)
     local emu="$1" w="$2" setting="$3" timeout cmd log rc=0
-    [[ "$emu" == umbra ]] && timeout=$timeout_umbra || timeout=$timeout_qemu
+    [[ "$emu" == qemu ]] && timeout=$timeout_qemu || timeout=$timeout_umbra
     log="$logs/$emu-bare-$w-$setting.log"
     cmd="$(bare_cmd "$emu" "$out/bare-$w-$setting.elf")"
     note "$emu: bare $w ($setting)"
@@ -198,10 +200,12 @@ run_native() {  # WORKLOAD
 
 run_linux() {  # EMU
     local emu="$1" timeout log="$logs/$1-linux.log" rc=0 append="console=ttyS0 quiet panic=-1"
-    [[ "$emu" == umbra ]] && timeout=$timeout_umbra || timeout=$timeout_qemu
+    [[ "$emu" == qemu ]] && timeout=$timeout_qemu || timeout=$timeout_umbra
     note "$emu: Linux boot + ${linux_plan[*]}"
-    if [[ "$emu" == umbra ]]; then
-        run_logged "$log" "$timeout" "$umbra" run --kernel "$kernel" --initrd "$out/initramfs.cpio" \
+    if [[ "$emu" != qemu ]]; then
+        local nojit=()
+        [[ "$emu" == threaded ]] && nojit=(--no-jit)
+        run_logged "$log" "$timeout" "$umbra" run "${nojit[@]}" --kernel "$kernel" --initrd "$out/initramfs.cpio" \
             --append "$append" --mem 512M || rc=$?
     else
         run_logged "$log" "$timeout" "$qemu" -M virt -smp 1 -m 512M -nographic -no-reboot -bios default \
@@ -242,7 +246,7 @@ $(tail -n 8 "$log" | sed 's/^/    /')")
     done
 }
 
-for emu in qemu umbra; do   # QEMU first: it validates the guest programs
+for emu in qemu umbra threaded; do   # QEMU first: it validates the guest programs
     want "$emu" || continue
     for w in "${workloads[@]}"; do
         run_bare "$emu" "$w" m
@@ -264,8 +268,8 @@ table="$(awk -F'\t' -v quick="$quick" '
     function ratio(a, b) { return (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b + 0 > 0) ? sprintf("%.2fx", a / b) : "-" }
     function chk(w, s,    e, k, bad, any) {
         if (w == "boot") return "-"
-        split("umbra qemu", e, " ")
-        for (i = 1; i <= 2; i++) { k = w SUBSEP s SUBSEP e[i]
+        split("umbra qemu threaded", e, " ")
+        for (i = 1; i <= 3; i++) { k = w SUBSEP s SUBSEP e[i]
             if ((k in check) && check[k] != "-") { any = 1; if ((w in ref) && check[k] != ref[w]) bad = bad " " e[i] "=" check[k] } }
         if (bad != "") return "MISMATCH" bad " native=" ref[w]
         if (!(w in ref)) return any ? "(no native)" : "-"
@@ -275,16 +279,17 @@ table="$(awk -F'\t' -v quick="$quick" '
         nw = split("intmix calls chase getppid pipe boot", W, " ")
         ns = split("bare-m bare-sv39 linux", S, " ")
         sname["bare-m"] = "bare M-mode"; sname["bare-sv39"] = "Sv39 S-mode"; sname["linux"] = "Linux user"
-        printf "%-8s %-12s %10s %9s %10s %9s %11s %10s  %s\n", "workload", "setting", "umbra s", "(wall)", "qemu s", "(wall)", "umbra/qemu", "native s", "check"
+        printf "%-8s %-12s %10s %9s %10s %9s %11s %10s %10s  %s\n", "workload", "setting", "umbra s", "(wall)", "qemu s", "(wall)", "umbra/qemu", "threaded s", "native s", "check"
         for (a = 1; a <= nw; a++) for (b = 1; b <= ns; b++) {
             w = W[a]; s = S[b]; u = w SUBSEP s SUBSEP "umbra"; q = w SUBSEP s SUBSEP "qemu"
+            t = w SUBSEP s SUBSEP "threaded"
             n = w SUBSEP "native" SUBSEP "native"
             if (!(u in status) && !(q in status) && !((n in status) && s == ((w == "getppid" || w == "pipe") ? "linux" : "bare-m"))) continue
             nat = (s == "linux" || s == "bare-m") && (n in status) ? cell(n, guest) : "-"
-            if (w == "boot") { sn = "to init"; r = ratio(cell(u, wall), cell(q, wall)) }
-            else { sn = sname[s]; r = ratio(cell(u, guest), cell(q, guest)) }
+            if (w == "boot") { sn = "to init"; r = ratio(cell(u, wall), cell(q, wall)); th = cell(t, wall) }
+            else { sn = sname[s]; r = ratio(cell(u, guest), cell(q, guest)); th = cell(t, guest) }
             c = chk(w, s); if (c ~ /^MISMATCH/) print "MISMATCH" > "/dev/stderr"
-            printf "%-8s %-12s %10s %9s %10s %9s %11s %10s  %s\n", w, sn, cell(u, guest), cell(u, wall), cell(q, guest), cell(q, wall), r, nat, c
+            printf "%-8s %-12s %10s %9s %10s %9s %11s %10s %10s  %s\n", w, sn, cell(u, guest), cell(u, wall), cell(q, guest), cell(q, wall), r, th, nat, c
         }
         printf "\nPaged S-mode (Sv39, 4 KiB pages) vs bare M-mode, guest time (+x%% = slower when paged):\n"
         printf "%-8s %10s %10s\n", "workload", "umbra", "qemu"

@@ -38,6 +38,7 @@ struct umbra_config {
 	unsigned ndrives;
 	bool deterministic;   /* time advances with retired instructions */
 	bool interpreter;     /* run the reference interpreter only (no decoded blocks) */
+	bool no_jit;          /* decoded blocks run threaded, without native code */
 	bool balloon_app;     /* balloon targets go to the balloon application, not virtio-balloon */
 	const char *swap_dir; /* where the (unlinked) swap file lives; NULL: $TMPDIR or /tmp */
 	const char *name;     /* the VM's name in umbra's messages; NULL: none (umbra run) */

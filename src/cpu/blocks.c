@@ -20,41 +20,17 @@
 #include <stdlib.h>
 
 #include "cpu/alu.h"
+#include "cpu/block.h"
 #include "cpu/exec.h"
 #include "cpu/rvc.h"
 #include "mmu/mmu.h"
 
-#define BLOCK_MAX 64
 #define BC_TABLE_BITS 14
 #define BC_MAX_OPS (1u << 18)
 #define BC_MAX_BLOCKS (1u << 16)
 
-enum op_kind {
-	K_ADD, K_SUB, K_SLL, K_SLT, K_SLTU, K_XOR, K_SRL, K_SRA, K_OR, K_AND,
-	K_ADDI, K_SLTI, K_SLTIU, K_XORI, K_ORI, K_ANDI, K_SLLI, K_SRLI, K_SRAI,
-	K_ADDW, K_SUBW, K_SLLW, K_SRLW, K_SRAW, K_ADDIW, K_SLLIW, K_SRLIW, K_SRAIW,
-	K_MULDIV, K_MULDIVW, K_LUI, K_AUIPC,
-	K_LB, K_LH, K_LW, K_LD, K_LBU, K_LHU, K_LWU, K_SB, K_SH, K_SW, K_SD,
-	K_JAL, K_JALR, K_BEQ, K_BNE, K_BLT, K_BGE, K_BLTU, K_BGEU,
-	K_FALLBACK, K_END, K_NKINDS
-};
-
-struct op {
-	const void *label;
-	int64_t imm;
-	uint32_t raw;   /* the instruction as fetched, for FALLBACK */
-	uint16_t off;   /* byte offset of the instruction from the block start */
-	uint8_t rd, rs1, rs2, len, f3;
-};
-
-struct block {
-	uintptr_t host;
-	struct block *chain[2]; /* successors in the same page: jump/taken, fall-through */
-	uint32_t first;
-	uint16_t nops;
-};
-
 struct bcache {
+	struct jit *jit; /* native code for the blocks, or NULL */
 	struct block *table[1u << BC_TABLE_BITS];
 	uint32_t nblocks, nops;
 	struct block blocks[BC_MAX_BLOCKS];
@@ -66,10 +42,12 @@ static unsigned slot(uintptr_t host)
 	return (unsigned)((host >> 1) ^ (host >> 15)) & ((1u << BC_TABLE_BITS) - 1);
 }
 
-int hart_enable_blocks(struct hart *h)
+int hart_enable_blocks(struct hart *h, bool jit)
 {
 	if (!h->bc && !(h->bc = calloc(1, sizeof(*h->bc))))
 		return -1;
+	if (jit && !h->bc->jit)
+		h->bc->jit = jit_new(); /* none: the blocks run threaded */
 	return 0;
 }
 
@@ -79,11 +57,14 @@ void hart_code_flush(struct hart *h)
 		return;
 	memset(h->bc->table, 0, sizeof(h->bc->table));
 	h->bc->nblocks = h->bc->nops = 0;
+	jit_flush(h->bc->jit);
 	h->bc_gen++;
 }
 
 void hart_destroy(struct hart *h)
 {
+	if (h->bc)
+		jit_free(h->bc->jit);
 	free(h->bc);
 	h->bc = NULL;
 }
@@ -198,7 +179,8 @@ static bool fallback_continues(uint32_t i)
 static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const void *const *labels)
 {
 	struct bcache *bc = h->bc;
-	if (bc->nblocks == BC_MAX_BLOCKS || bc->nops + BLOCK_MAX + 1 > BC_MAX_OPS)
+	if (bc->nblocks == BC_MAX_BLOCKS || bc->nops + BLOCK_MAX + 1 > BC_MAX_OPS ||
+	    jit_full(bc->jit))
 		hart_code_flush(h);
 	struct block *b = &bc->blocks[bc->nblocks];
 	b->host = host;
@@ -231,7 +213,8 @@ static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const v
 		*op = (struct op){.label = labels[kind], .imm = op_imm(insn, kind), .raw = raw,
 				  .off = (uint16_t)off, .rd = (uint8_t)(rd ? rd : 32),
 				  .rs1 = (uint8_t)bits(insn, 19, 15), .rs2 = (uint8_t)bits(insn, 24, 20),
-				  .len = (uint8_t)len, .f3 = (uint8_t)bits(insn, 14, 12)};
+				  .len = (uint8_t)len, .f3 = (uint8_t)bits(insn, 14, 12),
+				  .kind = (uint8_t)kind};
 		op++, n++;
 		off += len;
 		last = kind;
@@ -243,10 +226,11 @@ static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const v
 		return NULL;
 	if (!ends_block(last)) {
 		/* A block that does not end in a jump or branch falls through. */
-		*op = (struct op){.label = labels[K_END], .off = (uint16_t)off};
+		*op = (struct op){.label = labels[K_END], .off = (uint16_t)off, .kind = K_END};
 		n++;
 	}
 	b->nops = (uint16_t)n;
+	b->native = jit_compile(bc->jit, b, &bc->ops[b->first]);
 	bc->nops += n;
 	bc->nblocks++;
 	bc->table[slot(host)] = b;
@@ -320,6 +304,9 @@ uint64_t hart_run_blocks(struct hart *h, uint64_t budget)
 		const struct op *op = &h->bc->ops[b->first];
 		uint64_t n = 0, v, va;
 		int link;
+		uint32_t r;
+		if (b->native)
+			goto native;
 	#define NEXT do { n++; op++; goto *op->label; } while (0)
 #define R1 x[op->rs1]
 #define R2 x[op->rs2]
@@ -472,8 +459,20 @@ chain:
 			b = nb;
 			bpc = h->pc;
 			op = &h->bc->ops[b->first];
+			if (!b->native)
+				goto *op->label;
+		}
+native:
+		/* The block's code runs its operations as far as their fast paths go. */
+		r = ((jit_fn)b->native)(h, x);
+		if (r < JIT_CHAIN) { /* operation r is the engine's: a slow path or a fallback */
+			n = r;
+			op = &h->bc->ops[b->first + r];
 			goto *op->label;
 		}
+		n = b->nops - 1u - (h->bc->ops[b->first + b->nops - 1].kind == K_END);
+		link = (int)(r - JIT_CHAIN) - 1;
+		goto chain;
 fault:
 out:
 		h->instret += n;

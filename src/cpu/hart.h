@@ -198,8 +198,9 @@ void hart_reset(struct hart *h, uint64_t pc);
  * when h->stop is set, on WFI with nothing pending, or when the hart stops. */
 uint64_t hart_run(struct hart *h, uint64_t budget);
 
-/* Decoded code: use the block engine (allocates its cache), drop all blocks. */
-int hart_enable_blocks(struct hart *h) MUST_CHECK;
+/* Decoded code: use the block engine (allocates its cache), with native code
+ * for the blocks if jit and the host has a code generator; drop all blocks. */
+int hart_enable_blocks(struct hart *h, bool jit) MUST_CHECK;
 void hart_code_flush(struct hart *h);
 /* Removes write access to the host page `host_page` from every TLB entry. */
 void hart_tlb_protect(struct hart *h, uintptr_t host_page);

@@ -492,7 +492,7 @@ static int make_harts(struct umbra_vm *vm)
 		if (posix_memalign((void **)&vm->harts[i], 4096, sizeof(struct hart)))
 			return -ENOMEM;
 		hart_init(vm->harts[i], i, &env);
-		if (!vm->cfg.interpreter && hart_enable_blocks(vm->harts[i]))
+		if (!vm->cfg.interpreter && hart_enable_blocks(vm->harts[i], !vm->cfg.no_jit))
 			return -ENOMEM;
 	}
 	vm->mem.invalidate = drop_page;

@@ -66,6 +66,8 @@ b=$("$umbra" run --firmware none --deterministic --kernel "$tmp/det.elf" --mem 1
 [ "$rc" -eq 0 ] && [[ "$a" =~ ^[A-P]{16}$ ]] && [ "$a" = "$b" ] && ok "deterministic runs are identical ($a)" || bad "deterministic" "'$a' vs '$b'"
 c=$("$umbra" run --firmware none --deterministic --interpreter --kernel "$tmp/det.elf" --mem 16M </dev/null 2>&1)
 [ "$a" = "$c" ] && ok "interpreter and block engine agree under --deterministic" || bad "backends" "'$a' vs '$c'"
+d=$("$umbra" run --firmware none --deterministic --no-jit --kernel "$tmp/det.elf" --mem 16M </dev/null 2>&1)
+[ "$a" = "$d" ] && ok "native code and threaded blocks agree under --deterministic" || bad "backends" "'$a' vs '$d'"
 
 # Bad options.
 expect_error "no command" "usage"

@@ -3,7 +3,8 @@
 #
 #   tests/isa/run.sh [umbra|qemu] [test...]
 #
-# Default emulator: umbra ($UMBRA_BIN, default build/umbra, built by `make`).  Each test runs with a
+# Default emulator: umbra ($UMBRA_BIN, default build/umbra, built by `make`), each test on all three
+# backends (native code, threaded blocks with --no-jit, --interpreter).  Each run has a
 # 10 s timeout; its console output goes to build/isa/<test>.log and is shown
 # when it fails.  Environment: CROSS (default riscv64-linux-gnu-), or CC to
 # override the compiler (clang works: CC="clang --target=riscv64 -fuse-ld=lld").
@@ -76,11 +77,19 @@ for t in $tests; do
     if [ "$emu" = qemu ]; then
         timeout 10 qemu-system-riscv64 -M virt -bios none -kernel "$elf" \
             -nographic -m 128M -monitor none -serial stdio </dev/null >"$log" 2>&1
+        rc=$?
     else
-        timeout 10 "$umbra" run --firmware none --kernel "$elf" --mem 128M \
-            </dev/null >"$log" 2>&1
+        # every backend: native code (the default), threaded blocks, the interpreter
+        for backend in default --no-jit --interpreter; do
+            opt=
+            [ "$backend" = default ] || opt=$backend
+            # shellcheck disable=SC2086  # $opt is one word or none
+            timeout 10 "$umbra" run $opt --firmware none --kernel "$elf" --mem 128M \
+                </dev/null >"$log" 2>&1
+            rc=$?
+            [ $rc -eq 0 ] || { echo "    (backend: $backend)" >>"$log"; break; }
+        done
     fi
-    rc=$?
     if [ $rc -eq 0 ]; then
         echo "PASS $t"
         pass=$((pass + 1))

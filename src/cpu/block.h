@@ -1,0 +1,72 @@
+/*
+ * block.h - the decoded form of guest code, shared by the block engine
+ * (blocks.c) and its x86-64 code generator (jit.c).  Private to src/cpu/.
+ *
+ * A block is up to BLOCK_MAX operations decoded from one guest page; each
+ * operation is one guest instruction, except a closing K_END (a block that
+ * falls through).  Branches and jumps only ever end a block.
+ */
+#ifndef UMBRA_CPU_BLOCK_H
+#define UMBRA_CPU_BLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define BLOCK_MAX 64
+
+enum op_kind {
+	K_ADD, K_SUB, K_SLL, K_SLT, K_SLTU, K_XOR, K_SRL, K_SRA, K_OR, K_AND,
+	K_ADDI, K_SLTI, K_SLTIU, K_XORI, K_ORI, K_ANDI, K_SLLI, K_SRLI, K_SRAI,
+	K_ADDW, K_SUBW, K_SLLW, K_SRLW, K_SRAW, K_ADDIW, K_SLLIW, K_SRLIW, K_SRAIW,
+	K_MULDIV, K_MULDIVW, K_LUI, K_AUIPC,
+	K_LB, K_LH, K_LW, K_LD, K_LBU, K_LHU, K_LWU, K_SB, K_SH, K_SW, K_SD,
+	K_JAL, K_JALR, K_BEQ, K_BNE, K_BLT, K_BGE, K_BLTU, K_BGEU,
+	K_FALLBACK, K_END, K_NKINDS
+};
+
+struct op {
+	const void *label;
+	int64_t imm;
+	uint32_t raw;   /* the instruction as fetched, for FALLBACK */
+	uint16_t off;   /* byte offset of the instruction from the block start */
+	uint8_t rd, rs1, rs2, len, f3;
+	uint8_t kind;   /* enum op_kind */
+};
+
+struct block {
+	uintptr_t host;
+	void *native;           /* jit.c's code for it, or NULL */
+	struct block *chain[2]; /* successors in the same page: jump/taken, fall-through */
+	uint32_t first;
+	uint16_t nops;
+};
+
+struct hart;
+
+/*
+ * jit.c: x86-64 code for decoded blocks.  The code runs a block's
+ * operations natively as long as they stay on their fast paths (TLB hits,
+ * no fallback) and returns to the block engine otherwise, which goes on
+ * from that very operation; so it changes nothing the guest can observe.
+ *
+ * r = ((jit_fn)b->native)(h, h->x), entered with h->pc at the block's start:
+ *   r < JIT_CHAIN   operation r of the block is next; r instructions retired;
+ *                   h->pc still holds the block's start
+ *   r >= JIT_CHAIN  the block ran to its end and set h->pc; the link to follow
+ *                   is r - JIT_CHAIN - 1 (0 jump/taken, 1 fall-through, -1 none)
+ */
+#define JIT_CHAIN 0x10000u
+typedef uint32_t (*jit_fn)(struct hart *h, uint64_t *x);
+
+struct jit;
+/* NULL where there is no code generator (not x86-64, or no executable memory). */
+struct jit *jit_new(void);
+void jit_free(struct jit *j);
+/* Forgets all code: call it whenever the blocks are dropped. */
+void jit_flush(struct jit *j);
+/* Is the buffer too full for another block?  (Then flush it with the blocks.) */
+bool jit_full(const struct jit *j);
+/* Code for b, or NULL (no code generator, or the buffer is full). */
+void *jit_compile(struct jit *j, const struct block *b, const struct op *ops);
+
+#endif
