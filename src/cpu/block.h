@@ -13,6 +13,13 @@
 #include <stdint.h>
 
 #define BLOCK_MAX 64
+#define BLOCK_TABLE_BITS 14
+
+/* Where the block that starts at host address `host` sits in the engine's table. */
+static inline unsigned block_slot(uintptr_t host)
+{
+	return (unsigned)((host >> 1) ^ (host >> 15)) & ((1u << BLOCK_TABLE_BITS) - 1);
+}
 
 enum op_kind {
 	K_ADD, K_SUB, K_SLL, K_SLT, K_SLTU, K_XOR, K_SRL, K_SRA, K_OR, K_AND,
@@ -36,6 +43,8 @@ struct op {
 struct block {
 	uintptr_t host;
 	void *native;           /* jit.c's code for it, or NULL */
+	void *chained;          /* its code's entry from a predecessor's code */
+	void *slot[2];          /* where its code finds the successor for link 0/1 */
 	struct block *chain[2]; /* successors in the same page: jump/taken, fall-through */
 	uint32_t first;
 	uint16_t nops;
@@ -49,13 +58,25 @@ struct hart;
  * no fallback) and returns to the block engine otherwise, which goes on
  * from that very operation; so it changes nothing the guest can observe.
  *
- * r = ((jit_fn)b->native)(h, h->x), entered with h->pc at the block's start:
- *   r < JIT_CHAIN   operation r of the block is next; r instructions retired;
- *                   h->pc still holds the block's start
- *   r >= JIT_CHAIN  the block ran to its end and set h->pc; the link to follow
- *                   is r - JIT_CHAIN - 1 (0 jump/taken, 1 fall-through, -1 none)
+ * r = ((jit_fn)b->native)(h, h->x), entered with h->pc at the block's start
+ * and h->jit_left > 0: the code runs the block and, while the budget lasts
+ * and h->stop is clear, the blocks jit_link() chained to it.  Every block it
+ * completes adds its instructions to h->instret and takes them from
+ * h->jit_left.  It returns in block h->jit_block, which starts at h->jit_bpc:
+ *   r < JIT_CHAIN   operation r of that block is next (its first r
+ *                   instructions retired, not yet counted); h->pc = h->jit_bpc
+ *   JIT_CHAIN <= r < JIT_AFTER  that block ran to its end (counted) and set
+ *                   h->pc; the link to follow is r - JIT_CHAIN - 1 (0 jump/taken,
+ *                   1 fall-through, -1 none)
+ *   JIT_AFTER + i   operation i, a load or store, completed through the slow
+ *                   path, which asks to leave the block (an interrupt, or code
+ *                   dropped); operations before it retired, not yet counted
+ *   JIT_FAULT + i   operation i trapped (h->pc is the handler); operations
+ *                   before it retired, not yet counted
  */
 #define JIT_CHAIN 0x10000u
+#define JIT_AFTER 0x20000u
+#define JIT_FAULT 0x30000u
 typedef uint32_t (*jit_fn)(struct hart *h, uint64_t *x);
 
 struct jit;
@@ -66,7 +87,13 @@ void jit_free(struct jit *j);
 void jit_flush(struct jit *j);
 /* Is the buffer too full for another block?  (Then flush it with the blocks.) */
 bool jit_full(const struct jit *j);
-/* Code for b, or NULL (no code generator, or the buffer is full). */
-void *jit_compile(struct jit *j, const struct block *b, const struct op *ops);
+/*
+ * Sets b->native (NULL: no code generator, or the buffer is full), b->chained
+ * and b->slot.  table is the engine's block table (block_slot()): an
+ * indirect jump looks its target up there.
+ */
+void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct block *const *table);
+/* From now on b's code goes straight on to next's for link (0 or 1). */
+void jit_link(struct jit *j, struct block *b, int link, const struct block *next);
 
 #endif

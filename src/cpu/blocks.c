@@ -25,7 +25,7 @@
 #include "cpu/rvc.h"
 #include "mmu/mmu.h"
 
-#define BC_TABLE_BITS 14
+#define BC_TABLE_BITS BLOCK_TABLE_BITS
 #define BC_MAX_OPS (1u << 18)
 #define BC_MAX_BLOCKS (1u << 16)
 
@@ -39,7 +39,7 @@ struct bcache {
 
 static unsigned slot(uintptr_t host)
 {
-	return (unsigned)((host >> 1) ^ (host >> 15)) & ((1u << BC_TABLE_BITS) - 1);
+	return block_slot(host);
 }
 
 int hart_enable_blocks(struct hart *h, bool jit)
@@ -230,7 +230,7 @@ static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const v
 		n++;
 	}
 	b->nops = (uint16_t)n;
-	b->native = jit_compile(bc->jit, b, &bc->ops[b->first]);
+	jit_compile(bc->jit, b, &bc->ops[b->first], bc->table);
 	bc->nops += n;
 	bc->nblocks++;
 	bc->table[slot(host)] = b;
@@ -444,6 +444,7 @@ chain:
 		h->instret += n;
 		done += n;
 		n = 0;
+chained:
 		if (((h->pc ^ bpc) & PAGE_MASK) || h->stop || done >= budget)
 			continue;
 		{
@@ -453,8 +454,10 @@ chain:
 				nb = h->bc->table[slot(nhost)];
 				if (!nb || nb->host != nhost)
 					continue;
-				if (link >= 0)
+				if (link >= 0) {
 					b->chain[link] = nb;
+					jit_link(h->bc->jit, b, link, nb);
+				}
 			}
 			b = nb;
 			bpc = h->pc;
@@ -463,16 +466,29 @@ chain:
 				goto *op->label;
 		}
 native:
-		/* The block's code runs its operations as far as their fast paths go. */
-		r = ((jit_fn)b->native)(h, x);
-		if (r < JIT_CHAIN) { /* operation r is the engine's: a slow path or a fallback */
+		/* The blocks' code runs their operations as far as their fast paths
+		 * go, from block to chained block while the budget lasts. */
+		{
+			int64_t left = h->jit_left = (int64_t)(budget - done);
+			r = ((jit_fn)b->native)(h, x);
+			done += (uint64_t)(left - h->jit_left);
+			b = h->jit_block;
+			bpc = h->jit_bpc;
+		}
+		if (r < JIT_CHAIN) { /* operation r is the engine's: a fallback */
 			n = r;
 			op = &h->bc->ops[b->first + r];
 			goto *op->label;
 		}
-		n = b->nops - 1u - (h->bc->ops[b->first + b->nops - 1].kind == K_END);
+		if (r >= JIT_AFTER) {
+			n = r - (r >= JIT_FAULT ? JIT_FAULT : JIT_AFTER);
+			op = &h->bc->ops[b->first + n];
+			if (r >= JIT_FAULT)
+				goto fault;
+			goto after_slow;
+		}
 		link = (int)(r - JIT_CHAIN) - 1;
-		goto chain;
+		goto chained;
 fault:
 out:
 		h->instret += n;

@@ -184,6 +184,12 @@ struct hart {
 
 	struct bcache *bc; /* decoded blocks; NULL: the reference interpreter alone */
 	uint64_t bc_gen;   /* bumped whenever bc is flushed */
+	/* native code's state (blocks.c, jit.c): the budget it may still use, and
+	 * the block and block pc it left in */
+	int64_t jit_left;
+	void *jit_block;
+	uint64_t jit_bpc;
+	uint64_t jit_val; /* a load's value from the slow path */
 
 	struct hart_env env;
 	/* Backing for PROT_SILENT accesses: reads see silent_zero, writes land in silent_sink. */

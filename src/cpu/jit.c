@@ -19,9 +19,10 @@
 #include "cpu/alu.h"
 #include "cpu/block.h"
 #include "cpu/hart.h"
+#include "mmu/mmu.h"
 
 #define JIT_BYTES (32u << 20)
-#define BLOCK_ROOM 8192 /* the most code one block needs (64 ops + stubs) */
+#define BLOCK_ROOM 16384 /* the most code one block needs (65 ops, slow paths, exits) */
 
 struct jit {
 	uint8_t *rw, *rx;
@@ -79,11 +80,24 @@ _Static_assert(sizeof(struct tlb_entry) == 32, "the code indexes the TLB by shif
 
 /* --- emitting ------------------------------------------------------------ */
 
+struct slow {
+	uint8_t *at;	  /* the jne to patch */
+	uint8_t *back;	  /* where the fast path goes on */
+	const struct op *op;
+	uint32_t index;
+	bool store;
+};
+
 struct em {
 	uint8_t *p;
-	struct { uint8_t *at; uint32_t index; } exits[BLOCK_MAX + 1];
-	unsigned nexits;
-	uint8_t *to_epilogue[2 * BLOCK_MAX + 8];
+	struct slow slow[BLOCK_MAX + 1];
+	unsigned nslow;
+	uint32_t count;		/* the block's instructions */
+	uint8_t *slot_ref[2];	/* the rel32 of "jmp [rip + slot]" for link 0 and 1 */
+	uint8_t *slot_exit[2];	/* where the slot points until jit_link() */
+	const struct block *b;
+	struct block *const *table;
+	uint8_t *to_epilogue[3 * BLOCK_MAX + 8];
 	unsigned nepi;
 };
 
@@ -144,14 +158,6 @@ static void leave(struct em *e, uint32_t v)
 	b1(e, 0xb8), b4(e, v);
 	b1(e, 0xe9), e->to_epilogue[e->nepi++] = e->p, b4(e, 0);
 }
-/* jcc rel32 (cc: the low nibble of 0f 8x) to an exit stub returning index */
-static void jcc_exit(struct em *e, unsigned cc, uint32_t index)
-{
-	b1(e, 0x0f), b1(e, 0x80 | cc);
-	e->exits[e->nexits].at = e->p;
-	e->exits[e->nexits++].index = index;
-	b4(e, 0);
-}
 static void patch(uint8_t *at, const uint8_t *to)
 {
 	int32_t rel = (int32_t)(to - (at + 4));
@@ -159,7 +165,109 @@ static void patch(uint8_t *at, const uint8_t *to)
 		at[i] = (uint8_t)((uint32_t)rel >> (8 * i));
 }
 
-/* rax = x[rs1] + imm; rcx = the data TLB entry; jumps to the exit unless the tag at tag_off matches. */
+/* A rel32 at the cursor that reaches `to`. */
+static void patch_rel(struct em *e, const uint8_t *to)
+{
+	uint8_t *at = e->p;
+	b4(e, 0);
+	patch(at, to);
+}
+
+/* <op> qword [r12 + d], imm32 (ext: 0 add, 5 sub) */
+static void hart_imm(struct em *e, unsigned ext, size_t d, uint32_t imm)
+{
+	EMIT(e, "\x49\x81"), b1(e, 0x84 | ext << 3), b1(e, 0x24), b4(e, (uint32_t)d), b4(e, imm);
+}
+
+/* The block is done: count it (h->instret, h->jit_left). */
+static void count_block(struct em *e)
+{
+	hart_imm(e, 0, offsetof(struct hart, instret), e->count);
+	hart_imm(e, 5, offsetof(struct hart, jit_left), e->count);
+}
+
+/*
+ * The block is done and leaves by link (0 or 1): counted, then on to the
+ * successor's code through the slot if the budget lasts and h->stop is
+ * clear, else back to the engine.
+ */
+static void chain_exit(struct em *e, unsigned link)
+{
+	count_block(e);
+	b1(e, 0x0f), b1(e, 0x8e);			/* jle exit */
+	uint8_t *le = e->p;
+	b4(e, 0);
+	EMIT(e, "\x41\x80\xbc\x24"), b4(e, (uint32_t)offsetof(struct hart, stop)), b1(e, 0);
+	b1(e, 0x0f), b1(e, 0x85);			/* jne exit (cmp byte [r12+stop], 0) */
+	uint8_t *ne = e->p;
+	b4(e, 0);
+	EMIT(e, "\xff\x25");				/* jmp [rip + slot] */
+	e->slot_ref[link] = e->p;
+	b4(e, 0);
+	patch(le, e->p);
+	patch(ne, e->p);
+	e->slot_exit[link] = e->p;
+	leave(e, JIT_CHAIN + 1 + link);
+}
+
+static void imm64(struct em *e, uint64_t v)
+{
+	for (unsigned k = 0; k < 8; k++)
+		b1(e, v >> (8 * k));
+}
+
+/* jcc rel32 to a list of places to patch later */
+static uint8_t *jcc_fwd(struct em *e, unsigned cc)
+{
+	b1(e, 0x0f), b1(e, 0x80 | cc);
+	uint8_t *at = e->p;
+	b4(e, 0);
+	return at;
+}
+
+/*
+ * An indirect jump to rax (h->pc already set): counted; then, if the budget
+ * lasts, h->stop is clear and the target lies in this block's page, the
+ * target's block is looked up in the engine's table as the engine would, and
+ * its code entered; else back to the engine.
+ */
+static void indirect_exit(struct em *e)
+{
+	count_block(e);
+	uint8_t *out[6];
+	out[0] = jcc_fwd(e, 0xe);				/* jle */
+	EMIT(e, "\x41\x80\xbc\x24"), b4(e, (uint32_t)offsetof(struct hart, stop)), b1(e, 0);
+	out[1] = jcc_fwd(e, 0x5);				/* jne */
+	EMIT(e, "\x48\x89\xc1\x4c\x31\xe9\x48\xc1\xe9\x0c");	/* rcx = (rax ^ r13) >> 12 */
+	out[2] = jcc_fwd(e, 0x5);				/* another page */
+	EMIT(e, "\x4c\x29\xe8");				/* sub rax, r13 */
+	EMIT(e, "\x48\xb9"), imm64(e, e->b->host);		/* mov rcx, host */
+	EMIT(e, "\x48\x01\xc8");				/* add rax, rcx: the target's host */
+	EMIT(e, "\x48\x89\xc1\x48\xd1\xe9");		/* mov rcx, rax; shr rcx, 1 */
+	EMIT(e, "\x48\x89\xc2\x48\xc1\xea\x0f");		/* mov rdx, rax; shr rdx, 15 */
+	EMIT(e, "\x48\x31\xd1");				/* xor rcx, rdx */
+	EMIT(e, "\x81\xe1"), b4(e, (1u << BLOCK_TABLE_BITS) - 1); /* and ecx, mask */
+	EMIT(e, "\x48\xba"), imm64(e, (uint64_t)(uintptr_t)e->table); /* mov rdx, table */
+	EMIT(e, "\x48\x8b\x14\xca");				/* mov rdx, [rdx + rcx*8] */
+	EMIT(e, "\x48\x85\xd2");				/* test rdx, rdx */
+	out[3] = jcc_fwd(e, 0x4);				/* jz */
+	EMIT(e, "\x48\x3b\x42"), b1(e, (unsigned)offsetof(struct block, host)); /* cmp rax, [rdx+host] */
+	out[4] = jcc_fwd(e, 0x5);
+	EMIT(e, "\x48\x8b\x42"), b1(e, (unsigned)offsetof(struct block, chained)); /* mov rax, [rdx+chained] */
+	EMIT(e, "\x48\x85\xc0");				/* test rax, rax */
+	out[5] = jcc_fwd(e, 0x4);
+	EMIT(e, "\xff\xe0");					/* jmp rax */
+	for (unsigned k = 0; k < 6; k++)
+		patch(out[k], e->p);
+	leave(e, JIT_CHAIN + 0);
+}
+
+
+/*
+ * rax = x[rs1] + imm; rcx = the data TLB entry; unless the tag at tag_off
+ * matches, on to the slow path (emitted later by slow_paths()), which
+ * comes back to the instruction after the access.
+ */
 static void tlb_check(struct em *e, const struct op *op, unsigned size, size_t tag_off,
 		      uint32_t index)
 {
@@ -173,8 +281,86 @@ static void tlb_check(struct em *e, const struct op *op, unsigned size, size_t t
 	EMIT(e, "\x48\x89\xc2");			/* mov rdx, rax */
 	EMIT(e, "\x48\x81\xe2"), b4(e, (uint32_t)(0xfffff000u | (size - 1))); /* and rdx, tag mask */
 	EMIT(e, "\x48\x3b\x51"), b1(e, (unsigned)tag_off); /* cmp rdx, [rcx + tag] */
-	jcc_exit(e, 0x5, index);			/* jne exit */
+	b1(e, 0x0f), b1(e, 0x85);			/* jne slow path */
+	e->slow[e->nslow] = (struct slow){.at = e->p, .op = op, .index = index,
+					  .store = tag_off == offsetof(struct tlb_entry, tag_w)};
+	b4(e, 0);
 	EMIT(e, "\x48\x03\x41"), b1(e, (unsigned)offsetof(struct tlb_entry, addend)); /* add rax, [rcx+addend] */
+}
+
+/* The slow paths of loads and stores: 0 done, go on; 1 done, leave the block; 2 trapped. */
+static uint32_t helper_load(struct hart *h, uint64_t va, uint32_t size)
+{
+	if (!mmu_load_slow(h, va, size, &h->jit_val))
+		return 2;
+	return h->stop ? 1 : 0; /* a device raised an interrupt: take it now */
+}
+
+static uint32_t helper_store(struct hart *h, uint64_t va, uint32_t size, uint64_t val)
+{
+	uint64_t gen = h->bc_gen;
+	if (!mmu_store_slow(h, va, size, val))
+		return 2;
+	return gen != h->bc_gen || h->stop ? 1 : 0; /* code dropped, or an interrupt */
+}
+
+static const unsigned access_size[K_NKINDS] = {
+	[K_LB] = 1, [K_LH] = 2, [K_LW] = 4, [K_LD] = 8, [K_LBU] = 1, [K_LHU] = 2, [K_LWU] = 4,
+	[K_SB] = 1, [K_SH] = 2, [K_SW] = 4, [K_SD] = 8,
+};
+
+/* rax = the loaded value converted as op's kind wants it */
+static void convert(struct em *e, unsigned kind)
+{
+	switch (kind) {
+	case K_LB: EMIT(e, "\x48\x0f\xbe\xc0"); break;	/* movsx rax, al */
+	case K_LBU: EMIT(e, "\x0f\xb6\xc0"); break;	/* movzx eax, al */
+	case K_LH: EMIT(e, "\x48\x0f\xbf\xc0"); break;	/* movsx rax, ax */
+	case K_LHU: EMIT(e, "\x0f\xb7\xc0"); break;	/* movzx eax, ax */
+	case K_LW: EMIT(e, "\x48\x63\xc0"); break;		/* movsxd rax, eax */
+	case K_LWU: EMIT(e, "\x89\xc0"); break;		/* mov eax, eax */
+	}
+}
+
+/*
+ * Out of line: each load's and store's TLB miss calls the slow path with
+ * h->pc at the instruction, then goes back to the fast path's end, or
+ * leaves (JIT_AFTER, JIT_FAULT).  rax holds the address on the way in.
+ */
+static void slow_paths(struct em *e)
+{
+	for (unsigned k = 0; k < e->nslow; k++) {
+		const struct slow *s = &e->slow[k];
+		const struct op *op = s->op;
+		patch(s->at, e->p);
+		EMIT(e, "\x48\x89\xc6");			/* mov rsi, rax (va) */
+		lea_pc(e, op->off);
+		st_hart(e, offsetof(struct hart, pc));
+		EMIT(e, "\x4c\x89\xe7");			/* mov rdi, r12 */
+		b1(e, 0xba), b4(e, access_size[op->kind]);	/* mov edx, size */
+		if (s->store)
+			EMIT(e, "\x48\x8b\x8b"), b4(e, (uint32_t)xoff(op->rs2)); /* mov rcx, [rbx+rs2] */
+		EMIT(e, "\x48\xb8"), imm64(e, (uint64_t)(uintptr_t)(s->store ? (void *)helper_store
+										  : (void *)helper_load));
+		EMIT(e, "\xff\xd0");				/* call rax */
+		EMIT(e, "\x83\xf8\x02");			/* cmp eax, 2 */
+		uint8_t *trapped = jcc_fwd(e, 0x4);		/* je */
+		if (!s->store) {
+			EMIT(e, "\x89\xc1");			/* mov ecx, eax */
+			EMIT(e, "\x49\x8b\x84\x24"), b4(e, (uint32_t)offsetof(struct hart, jit_val));
+			convert(e, op->kind);
+			st_x(e, RAX, op->rd);
+			EMIT(e, "\x85\xc9");			/* test ecx, ecx */
+		} else {
+			EMIT(e, "\x85\xc0");			/* test eax, eax */
+		}
+		uint8_t *after = jcc_fwd(e, 0x5);		/* jnz: leave after it */
+		b1(e, 0xe9), patch_rel(e, s->back);		/* jmp back */
+		patch(after, e->p);
+		leave(e, JIT_AFTER + s->index);
+		patch(trapped, e->p);
+		leave(e, JIT_FAULT + s->index);
+	}
 }
 
 static uint64_t helper_muldiv(uint64_t f3, uint64_t a, uint64_t b)
@@ -312,6 +498,7 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		default: EMIT(e, "\x48\x8b\x00"); break;	/* mov rax, [rax] */
 		}
 		st_x(e, RAX, op->rd);
+		e->slow[e->nslow++].back = e->p;
 		return true;
 	}
 	case K_SB: case K_SH: case K_SW: case K_SD: {
@@ -324,6 +511,7 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		case K_SW: EMIT(e, "\x89\x10"); break;
 		default: EMIT(e, "\x48\x89\x10"); break;
 		}
+		e->slow[e->nslow++].back = e->p;
 		return true;
 	}
 	case K_JAL:
@@ -331,7 +519,7 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		st_x(e, RAX, op->rd);
 		lea_pc(e, op->off + op->imm);
 		st_hart(e, pc_off);
-		leave(e, JIT_CHAIN + 1);
+		chain_exit(e, 0);
 		return true;
 	case K_JALR:
 		ld_x(e, RAX, op->rs1);
@@ -342,7 +530,7 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		st_x(e, RAX, op->rd);
 		EMIT(e, "\x48\x89\xc8");			/* mov rax, rcx */
 		st_hart(e, pc_off);
-		leave(e, JIT_CHAIN + 0);
+		indirect_exit(e);
 		return true;
 	case K_BEQ: case K_BNE: case K_BLT: case K_BGE: case K_BLTU: case K_BGEU: {
 		ld_x(e, RAX, op->rs1);
@@ -352,30 +540,42 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		b4(e, 0);
 		lea_pc(e, op->off + op->len);
 		st_hart(e, pc_off);
-		leave(e, JIT_CHAIN + 2);
+		chain_exit(e, 1);
 		patch(taken, e->p);
 		lea_pc(e, op->off + op->imm);
 		st_hart(e, pc_off);
-		leave(e, JIT_CHAIN + 1);
+		chain_exit(e, 0);
 		return true;
 	}
 	case K_END:
 		lea_pc(e, op->off);
 		st_hart(e, pc_off);
-		leave(e, JIT_CHAIN + 2);
+		chain_exit(e, 1);
 		return true;
 	}
 	return false; /* FALLBACK */
 }
 
-void *jit_compile(struct jit *j, const struct block *b, const struct op *ops)
+static void *rx_of(const struct jit *j, const uint8_t *rw)
 {
+	return j->rx + (rw - j->rw);
+}
+
+void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct block *const *table)
+{
+	b->native = b->chained = b->slot[0] = b->slot[1] = NULL;
 	if (!j || j->used + BLOCK_ROOM > JIT_BYTES)
-		return NULL;
-	struct em e = {.p = j->rw + j->used};
+		return;
+	struct em e = {.p = j->rw + j->used, .b = b, .table = table};
+	e.count = b->nops - (ops[b->nops - 1].kind == K_END);
 	uint8_t *start = e.p;
 	EMIT(&e, "\x53\x41\x54\x41\x55");		/* push rbx; push r12; push r13 */
 	EMIT(&e, "\x49\x89\xfc\x48\x89\xf3");		/* mov r12, rdi; mov rbx, rsi */
+	uint8_t *chained = e.p;				/* here from a predecessor's code: */
+	EMIT(&e, "\x48\xb8");				/* mov rax, b */
+	for (unsigned k = 0; k < 8; k++)
+		b1(&e, (uint64_t)(uintptr_t)b >> (8 * k));
+	st_hart(&e, offsetof(struct hart, jit_block));
 	EMIT(&e, "\x4d\x8b\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, pc)); /* mov r13, [r12+pc] */
 	uint32_t i;
 	for (i = 0; i < b->nops; i++)
@@ -383,18 +583,35 @@ void *jit_compile(struct jit *j, const struct block *b, const struct op *ops)
 			break;
 	if (i < b->nops) /* the engine runs the rest, from this operation on */
 		leave(&e, i);
-	for (unsigned k = 0; k < e.nexits; k++) {
-		patch(e.exits[k].at, e.p);
-		leave(&e, e.exits[k].index);
-	}
+	slow_paths(&e);
 	uint8_t *epilogue = e.p;
+	EMIT(&e, "\x4d\x89\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, jit_bpc)); /* mov [r12+bpc], r13 */
 	EMIT(&e, "\x41\x5d\x41\x5c\x5b\xc3");		/* pop r13; pop r12; pop rbx; ret */
 	for (unsigned k = 0; k < e.nepi; k++)
 		patch(e.to_epilogue[k], epilogue);
+	while ((uintptr_t)e.p & 7)
+		b1(&e, 0xcc);
+	for (unsigned link = 0; link < 2; link++) {
+		if (!e.slot_ref[link])
+			continue;
+		patch(e.slot_ref[link], e.p);
+		b->slot[link] = rx_of(j, e.p);
+		uint64_t to = (uint64_t)(uintptr_t)rx_of(j, e.slot_exit[link]);
+		for (unsigned k = 0; k < 8; k++)
+			b1(&e, to >> (8 * k));
+	}
 	size_t n = (size_t)(e.p - start);
-	void *code = j->rx + j->used;
+	b->native = rx_of(j, start);
+	b->chained = rx_of(j, chained);
 	j->used += (n + 15) & ~(size_t)15;
-	return code;
+}
+
+void jit_link(struct jit *j, struct block *b, int link, const struct block *next)
+{
+	if (!j || !b->native || !next->chained || link < 0 || link > 1 || !b->slot[link])
+		return;
+	uint64_t *slot = (uint64_t *)(j->rw + ((uint8_t *)b->slot[link] - j->rx));
+	__atomic_store_n(slot, (uint64_t)(uintptr_t)next->chained, __ATOMIC_RELAXED);
 }
 
 #else /* no code generator for this host: the block engine runs alone */
@@ -403,10 +620,14 @@ struct jit *jit_new(void) { return NULL; }
 bool jit_full(const struct jit *j) { (void)j; return false; }
 void jit_free(struct jit *j) { (void)j; }
 void jit_flush(struct jit *j) { (void)j; }
-void *jit_compile(struct jit *j, const struct block *b, const struct op *ops)
+void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct block *const *table)
 {
-	(void)j, (void)b, (void)ops;
-	return NULL;
+	(void)j, (void)ops, (void)table;
+	b->native = b->chained = b->slot[0] = b->slot[1] = NULL;
+}
+void jit_link(struct jit *j, struct block *b, int link, const struct block *next)
+{
+	(void)j, (void)b, (void)link, (void)next;
 }
 
 #endif
