@@ -90,6 +90,8 @@ struct slow {
 
 struct em {
 	uint8_t *p;
+	int cached;	/* the guest register rax holds when the next operation begins, or -1 */
+	int avail;	/* the same, until this operation first loads rax */
 	struct slow slow[BLOCK_MAX + 1];
 	unsigned nslow;
 	uint32_t count;		/* the block's instructions */
@@ -121,11 +123,20 @@ static int32_t xoff(unsigned r) { return (int32_t)(8 * r); }
 /* mov reg, [rbx + 8*r] / mov [rbx + 8*r], reg (64-bit) */
 static void ld_x(struct em *e, unsigned reg, unsigned r)
 {
+	if (reg == RAX) {
+		bool have = e->avail >= 0 && (unsigned)e->avail == r;
+		e->avail = -1;
+		if (have) /* the previous operation left it in rax */
+			return;
+	}
 	b1(e, 0x48), b1(e, 0x8b), b1(e, 0x83 | reg << 3), b4(e, (uint32_t)xoff(r));
 }
+/* Stores a guest register; from rax as an operation's last step, rax keeps it for the next. */
 static void st_x(struct em *e, unsigned reg, unsigned r)
 {
 	b1(e, 0x48), b1(e, 0x89), b1(e, 0x83 | reg << 3), b4(e, (uint32_t)xoff(r));
+	if (reg == RAX)
+		e->cached = r < 32 ? (int)r : -1;
 }
 /* <op> rax, [rbx + 8*r], op one of add 03, sub 2b, and 23, or 0b, xor 33, cmp 3b; w: 64-bit */
 static void alu_x(struct em *e, unsigned opc, unsigned r, bool w)
@@ -405,6 +416,8 @@ static unsigned branch_cc(unsigned kind)
 static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 {
 	size_t pc_off = offsetof(struct hart, pc);
+	e->avail = e->cached; /* only a last st_x(RAX) of this operation sets it again */
+	e->cached = -1;
 	switch (op->kind) {
 	case K_ADD: case K_SUB: case K_AND: case K_OR: case K_XOR: {
 		static const uint8_t opc[] = {[K_ADD] = 0x03, [K_SUB] = 0x2b, [K_AND] = 0x23,
@@ -566,7 +579,7 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 	b->native = b->chained = b->slot[0] = b->slot[1] = NULL;
 	if (!j || j->used + BLOCK_ROOM > JIT_BYTES)
 		return;
-	struct em e = {.p = j->rw + j->used, .b = b, .table = table};
+	struct em e = {.p = j->rw + j->used, .b = b, .table = table, .cached = -1, .avail = -1};
 	e.count = b->nops - (ops[b->nops - 1].kind == K_END);
 	uint8_t *start = e.p;
 	EMIT(&e, "\x53\x41\x54\x41\x55");		/* push rbx; push r12; push r13 */
