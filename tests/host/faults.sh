@@ -87,7 +87,9 @@ wait_for 10 grep -q '^storm: [0-9]' "$tmp/storm.log" \
 t0=$(date +%s%N); ctl list >/dev/null; ms=$((($(date +%s%N) - t0) / 1000000))
 [ "$ms" -lt 2000 ] && ok "the API answers during the storm (${ms} ms)" || bad "API" "${ms} ms"
 ctl pause storm >/dev/null
-sleep 0.3
+storm_paused() { [ "$(field paused "$(ctl get storm)")" = true ]; }
+wait_for 5 storm_paused
+sleep 0.1 # the figures are published every 20 ms
 i1=$(field instret "$(ctl get storm)"); sleep 0.5; vm=$(ctl get storm); i2=$(field instret "$vm")
 [ "$(field paused "$vm")" = true ] && [ "$i1" = "$i2" ] && ok "the storming VM pauses (instret stays $i2)" \
 	|| bad "pause" "paused $(field paused "$vm"), instret $i1 -> $i2"
