@@ -349,10 +349,13 @@ auipc:	RDV = PC + (uint64_t)op->imm; NEXT;
 #define LOAD(size, conv)                                                        \
 	va = R1 + (uint64_t)op->imm;                                           \
 	if (UNLIKELY(!tlb_load_hit(h, va, size, &v))) {                        \
+		uint64_t gen = h->bc_gen;                                      \
 		h->pc = PC;                                                    \
 		if (!mmu_load_slow(h, va, size, &v))                           \
 			goto fault;                                            \
-		if (h->stop) { /* a device raised an interrupt: take it now */ \
+		/* A device raised an interrupt, or the page walk set A/D bits \
+		 * in a page that is also code: leave the block. */            \
+		if (h->stop || gen != h->bc_gen) {                             \
 			RDV = conv;                                            \
 			goto after_slow;                                       \
 		}                                                              \

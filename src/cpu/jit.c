@@ -302,9 +302,11 @@ static void tlb_check(struct em *e, const struct op *op, unsigned size, size_t t
 /* The slow paths of loads and stores: 0 done, go on; 1 done, leave the block; 2 trapped. */
 static uint32_t helper_load(struct hart *h, uint64_t va, uint32_t size)
 {
+	uint64_t gen = h->bc_gen;
 	if (!mmu_load_slow(h, va, size, &h->jit_val))
 		return 2;
-	return h->stop ? 1 : 0; /* a device raised an interrupt: take it now */
+	/* a device raised an interrupt, or the page walk wrote to code */
+	return h->stop || gen != h->bc_gen ? 1 : 0;
 }
 
 static uint32_t helper_store(struct hart *h, uint64_t va, uint32_t size, uint64_t val)

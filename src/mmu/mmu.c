@@ -152,6 +152,9 @@ static int walk(struct hart *h, gva_t va, enum mmu_access acc, unsigned priv, gp
 	if ((pte & want) != want) {
 		pte |= want;
 		st_le(pmap_touch(h->env.mem, pte_pa), pte, 8);
+		/* a page table that is also code: decoded copies of it are stale now */
+		if (pmap_is_code(h->env.mem, pte_pa))
+			pmap_code_written(h->env.mem, pte_pa);
 	}
 	if (!(pte & PTE_D))
 		rights &= ~PTE_W;
