@@ -17,9 +17,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-pass=0 fail=0
-ok() { echo "PASS $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+. tests/host/lib.sh
 
 cp "$umbra" "$tmp/umbra" || { echo "attack: 0 passed, 1 failed (no $umbra)"; exit 1; }
 umbra=$tmp/umbra

@@ -11,10 +11,7 @@ tmp=$(mktemp -d)
 hostpid=''
 cleanup() { [ -n "$hostpid" ] && kill "$hostpid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-pass=0 fail=0
-ok() { echo "PASS $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
-field() { grep -o "\"$1\":[0-9a-z]*" <<<"$2" | head -n 1 | cut -d: -f2; }
+. tests/host/lib.sh
 
 guest/bare/build.sh "$tmp/bare.elf" guest/balloon/bare.c || { echo "balloon-bare: 0 passed, 1 failed (build)"; exit 1; }
 mib=$((1 << 20))

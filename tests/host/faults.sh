@@ -14,16 +14,7 @@ tmp=$(mktemp -d)
 hostpid=''
 cleanup() { [ -n "$hostpid" ] && kill "$hostpid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-pass=0 fail=0
-ok() { echo "PASS $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
-field() { grep -o "\"$1\":[0-9a-z]*" <<<"$2" | head -n 1 | cut -d: -f2; }
-# wait_for SECONDS CMD...: runs CMD every 0.1 s until it succeeds; false after SECONDS.
-wait_for() {
-	local i n=$(($1 * 10)); shift
-	for ((i = 0; i < n; i++)); do "$@" && return 0; sleep 0.1; done
-	return 1
-}
+. tests/host/lib.sh
 
 cp "$umbra" "$tmp/umbra" || { echo "faults: 0 passed, 1 failed (no $umbra)"; exit 1; }
 umbra=$tmp/umbra
@@ -104,25 +95,9 @@ check_good
 stop_host reader good
 
 # --- 3: the swap file cannot grow ----------------------------------------------
-# Writes 16 MiB (one word per 64 bytes), waits ~3 s of guest time, verifies all, reports.
-cat > "$tmp/big.S" <<'ASM'
-.globl _start
-_start:	li s0, 0x80100000
-	li s1, 16 << 20
-	li s2, 0x9e3779b97f4a7c15
-	mv t0, s0; add t1, s0, s1
-1:	mul t2, t0, s2; sd t2, 0(t0); addi t0, t0, 64; bltu t0, t1, 1b
-	li t3, 0x200bff8; ld t4, 0(t3); li t5, 30000000; add t4, t4, t5
-2:	ld t6, 0(t3); bltu t6, t4, 2b
-	mv t0, s0
-3:	ld a0, 0(t0); mul t2, t0, s2; bne a0, t2, bad; addi t0, t0, 64; bltu t0, t1, 3b
-	li t0, 0x100000; li t1, 0x5555; sw t1, 0(t0)
-4:	j 4b
-bad:	li t0, 0x100000; li t1, (7 << 16) | 0x3333; sw t1, 0(t0)
-	j 4b
-ASM
-riscv64-linux-gnu-gcc -nostdlib -nostartfiles -static -march=rv64gc -mabi=lp64d \
-	-Wl,-Ttext-segment=0x80000000 -Wl,--build-id=none -o "$tmp/big.elf" "$tmp/big.S"
+# Writes 16 MiB, waits ~3 s of guest time, verifies all, reports (tests/host/fill.S).
+riscv64-linux-gnu-gcc -nostdlib -nostartfiles -static -march=rv64gc -mabi=lp64d -DFILL_MIB=16 \
+	-Wl,-Ttext-segment=0x80000000 -Wl,--build-id=none -o "$tmp/big.elf" tests/host/fill.S
 mkdir -p "$tmp/swap"
 rm -f "$tmp/good.log"
 cat > "$tmp/host.json" <<EOF

@@ -18,10 +18,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-pass=0 fail=0
-ok() { echo "PASS $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
-field() { grep -o "\"$1\":[0-9a-z]*" <<<"$2" | head -n 1 | cut -d: -f2; }
+. tests/host/lib.sh
 # A hostile guest may get umbra to print numbers beyond 2^63: compare them in awk.
 le() { awk -v a="${1:-x}" -v b="$2" 'BEGIN { exit !(a ~ /^[0-9]+$/ && a + 0 <= b + 0) }'; }
 vm_of() { sed 's/},{/}\n{/g' <<<"$2" | grep "\"name\":\"$1\""; }
