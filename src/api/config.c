@@ -150,11 +150,13 @@ static int parse_drives(struct ctx *x, json_object *vmo, const char *where, stru
 		if (!json_object_is_type(d, json_type_object))
 			return bad(x, w, "not an object");
 		char *file = NULL;
-		bool ro = false;
-		if (only_keys(x, d, w, keys) || get_str(x, d, "file", w, &file, true, true) ||
-		    get_bool(x, d, "readonly", w, &ro))
+		if (only_keys(x, d, w, keys) || get_str(x, d, "file", w, &file, true, true))
 			return -1;
-		vm->drives[vm->ndrives++] = (struct umbra_drive){.path = file, .readonly = ro};
+		/* stored at once: config_free() frees it also when "readonly" is bad */
+		struct umbra_drive *drive = &vm->drives[vm->ndrives++];
+		*drive = (struct umbra_drive){.path = file};
+		if (get_bool(x, d, "readonly", w, &drive->readonly))
+			return -1;
 	}
 	return 0;
 }
