@@ -164,8 +164,12 @@ static void st_hart(struct em *e, size_t d)
 	EMIT(e, "\x49\x89\x84\x24"), b4(e, (uint32_t)d);
 }
 /* mov eax, v; jmp epilogue */
+static void imm64(struct em *e, uint64_t v);
+static void st_hart(struct em *e, size_t d);
 static void leave(struct em *e, uint32_t v)
 {
+	EMIT(e, "\x48\xb8"), imm64(e, (uint64_t)(uintptr_t)e->b); /* mov rax, this block */
+	st_hart(e, offsetof(struct hart, jit_block));
 	b1(e, 0xb8), b4(e, v);
 	b1(e, 0xe9), e->to_epilogue[e->nepi++] = e->p, b4(e, 0);
 }
@@ -184,23 +188,26 @@ static void patch_rel(struct em *e, const uint8_t *to)
 	patch(at, to);
 }
 
-/* <op> qword [r12 + d], imm32 (ext: 0 add, 5 sub) */
-static void hart_imm(struct em *e, unsigned ext, size_t d, uint32_t imm)
-{
-	EMIT(e, "\x49\x81"), b1(e, 0x84 | ext << 3), b1(e, 0x24), b4(e, (uint32_t)d), b4(e, imm);
-}
 
 /* The block is done: count it (h->instret, h->jit_left). */
 static void count_block(struct em *e)
 {
-	hart_imm(e, 0, offsetof(struct hart, instret), e->count);
-	hart_imm(e, 5, offsetof(struct hart, jit_left), e->count);
+	EMIT(e, "\x48\x81\xc5"), b4(e, e->count);	/* add rbp, count (instructions to add) */
+	EMIT(e, "\x49\x81\xee"), b4(e, e->count);	/* sub r14, count (the budget left) */
+}
+
+/* h->instret += rbp; rbp = 0 (before anything that may read h->instret) */
+static void flush_instret(struct em *e)
+{
+	EMIT(e, "\x49\x01\xac\x24"), b4(e, (uint32_t)offsetof(struct hart, instret));
+	EMIT(e, "\x31\xed");				/* xor ebp, ebp */
 }
 
 /*
- * The block is done and leaves by link (0 or 1): counted, then on to the
- * successor's code through the slot if the budget lasts and h->stop is
- * clear, else back to the engine.
+ * The block is done and leaves by link (0 or 1) for the pc in rax: counted,
+ * then on to the successor's code through the slot (its entry takes the pc
+ * from rax) if the budget lasts and h->stop is clear, else h->pc = rax and
+ * back to the engine.
  */
 static void chain_exit(struct em *e, unsigned link)
 {
@@ -212,12 +219,13 @@ static void chain_exit(struct em *e, unsigned link)
 	b1(e, 0x0f), b1(e, 0x85);			/* jne exit (cmp byte [r12+stop], 0) */
 	uint8_t *ne = e->p;
 	b4(e, 0);
-	EMIT(e, "\xff\x25");				/* jmp [rip + slot] */
+	EMIT(e, "\xff\x25");				/* jmp [rip + slot], rax = the pc */
 	e->slot_ref[link] = e->p;
 	b4(e, 0);
 	patch(le, e->p);
 	patch(ne, e->p);
-	e->slot_exit[link] = e->p;
+	e->slot_exit[link] = e->p;			/* also where an unlinked slot leads */
+	st_hart(e, offsetof(struct hart, pc));
 	leave(e, JIT_CHAIN + 1 + link);
 }
 
@@ -264,10 +272,11 @@ static void indirect_exit(struct em *e)
 	out[3] = jcc_fwd(e, 0x4);				/* jz */
 	EMIT(e, "\x48\x3b\x42"), b1(e, (unsigned)offsetof(struct block, host)); /* cmp rax, [rdx+host] */
 	out[4] = jcc_fwd(e, 0x5);
-	EMIT(e, "\x48\x8b\x42"), b1(e, (unsigned)offsetof(struct block, chained)); /* mov rax, [rdx+chained] */
-	EMIT(e, "\x48\x85\xc0");				/* test rax, rax */
+	EMIT(e, "\x48\x8b\x4a"), b1(e, (unsigned)offsetof(struct block, chained)); /* mov rcx, [rdx+chained] */
+	EMIT(e, "\x48\x85\xc9");				/* test rcx, rcx */
 	out[5] = jcc_fwd(e, 0x4);
-	EMIT(e, "\xff\xe0");					/* jmp rax */
+	EMIT(e, "\x49\x8b\x84\x24"), b4(e, (uint32_t)offsetof(struct hart, pc)); /* mov rax, [r12+pc] */
+	EMIT(e, "\xff\xe1");					/* jmp rcx */
 	for (unsigned k = 0; k < 6; k++)
 		patch(out[k], e->p);
 	leave(e, JIT_CHAIN + 0);
@@ -350,6 +359,7 @@ static void slow_paths(struct em *e)
 		lea_pc(e, op->off);
 		st_hart(e, offsetof(struct hart, pc));
 		EMIT(e, "\x4c\x89\xe7");			/* mov rdi, r12 */
+		flush_instret(e); /* a device's clock may count instructions */
 		b1(e, 0xba), b4(e, access_size[op->kind]);	/* mov edx, size */
 		if (s->store)
 			EMIT(e, "\x48\x8b\x8b"), b4(e, (uint32_t)xoff(op->rs2)); /* mov rcx, [rbx+rs2] */
@@ -533,7 +543,6 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		lea_pc(e, op->off + op->len);
 		st_x(e, RAX, op->rd);
 		lea_pc(e, op->off + op->imm);
-		st_hart(e, pc_off);
 		chain_exit(e, 0);
 		return true;
 	case K_JALR:
@@ -554,17 +563,14 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		uint8_t *taken = e->p;
 		b4(e, 0);
 		lea_pc(e, op->off + op->len);
-		st_hart(e, pc_off);
 		chain_exit(e, 1);
 		patch(taken, e->p);
 		lea_pc(e, op->off + op->imm);
-		st_hart(e, pc_off);
 		chain_exit(e, 0);
 		return true;
 	}
 	case K_END:
 		lea_pc(e, op->off);
-		st_hart(e, pc_off);
 		chain_exit(e, 1);
 		return true;
 	}
@@ -584,14 +590,14 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 	struct em e = {.p = j->rw + j->used, .b = b, .table = table, .cached = -1, .avail = -1};
 	e.count = b->nops - (ops[b->nops - 1].kind == K_END);
 	uint8_t *start = e.p;
-	EMIT(&e, "\x53\x41\x54\x41\x55");		/* push rbx; push r12; push r13 */
+	EMIT(&e, "\x53\x41\x54\x41\x55\x41\x56\x55"); /* push rbx r12 r13 r14 rbp */
 	EMIT(&e, "\x49\x89\xfc\x48\x89\xf3");		/* mov r12, rdi; mov rbx, rsi */
-	uint8_t *chained = e.p;				/* here from a predecessor's code: */
-	EMIT(&e, "\x48\xb8");				/* mov rax, b */
-	for (unsigned k = 0; k < 8; k++)
-		b1(&e, (uint64_t)(uintptr_t)b >> (8 * k));
-	st_hart(&e, offsetof(struct hart, jit_block));
-	EMIT(&e, "\x4d\x8b\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, pc)); /* mov r13, [r12+pc] */
+	/* across chained blocks: rbp counts instructions not yet in h->instret, r14 the budget */
+	EMIT(&e, "\x4d\x8b\xb4\x24"), b4(&e, (uint32_t)offsetof(struct hart, jit_left)); /* mov r14, [r12+left] */
+	EMIT(&e, "\x31\xed");				/* xor ebp, ebp */
+	EMIT(&e, "\x49\x8b\x84\x24"), b4(&e, (uint32_t)offsetof(struct hart, pc)); /* mov rax, [r12+pc] */
+	uint8_t *chained = e.p;				/* here from a predecessor's code, pc in rax: */
+	EMIT(&e, "\x49\x89\xc5");			/* mov r13, rax */
 	uint32_t i;
 	for (i = 0; i < b->nops; i++)
 		if (!emit_op(&e, &ops[i], i))
@@ -601,7 +607,9 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 	slow_paths(&e);
 	uint8_t *epilogue = e.p;
 	EMIT(&e, "\x4d\x89\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, jit_bpc)); /* mov [r12+bpc], r13 */
-	EMIT(&e, "\x41\x5d\x41\x5c\x5b\xc3");		/* pop r13; pop r12; pop rbx; ret */
+	EMIT(&e, "\x49\x01\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, instret)); /* add [r12+instret], rbp */
+	EMIT(&e, "\x4d\x89\xb4\x24"), b4(&e, (uint32_t)offsetof(struct hart, jit_left)); /* mov [r12+left], r14 */
+	EMIT(&e, "\x5d\x41\x5e\x41\x5d\x41\x5c\x5b\xc3"); /* pop rbp r14 r13 r12 rbx; ret */
 	for (unsigned k = 0; k < e.nepi; k++)
 		patch(e.to_epilogue[k], epilogue);
 	while ((uintptr_t)e.p & 7)
