@@ -73,14 +73,30 @@ static void write_kernel(const char *path)
 	write_file(path, f, sizeof(f));
 }
 
+static char made_dir[64]; /* removed at exit */
+
+static void remove_dir(void)
+{
+	char path[96];
+	snprintf(path, sizeof(path), "%s/k.bin", made_dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/c.json", made_dir);
+	unlink(path);
+	rmdir(made_dir);
+}
+
 /* Once: a directory with a kernel and a host of two VMs that never run. */
 static struct world *world(void)
 {
 	static struct world w;
 	if (w.ready)
 		return &w;
-	snprintf(w.dir, sizeof(w.dir), "/tmp/umbra-fuzz-api.XXXXXX");
+	/* in memory if it can be: every input rewrites the config file there */
+	bool shm = access("/dev/shm", W_OK) == 0;
+	snprintf(w.dir, sizeof(w.dir), "%s/umbra-fuzz-api.XXXXXX", shm ? "/dev/shm" : "/tmp");
 	FUZZ_CHECK(mkdtemp(w.dir), "mkdtemp");
+	snprintf(made_dir, sizeof(made_dir), "%s", w.dir);
+	atexit(remove_dir);
 	snprintf(w.config, sizeof(w.config), "%s/c.json", w.dir);
 	char path[128];
 	snprintf(path, sizeof(path), "%s/k.bin", w.dir);
