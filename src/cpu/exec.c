@@ -389,17 +389,24 @@ uint64_t hart_run_interp(struct hart *h, uint64_t budget)
 	return h->instret - start;
 }
 
-uint64_t hart_run(struct hart *h, uint64_t budget)
+bool hart_run_begin(struct hart *h)
 {
 	h->stop = false;
 	if (h->state != HART_STARTED)
-		return 0;
+		return false;
 	hart_check_irq(h);
 	if (h->wfi) {
 		if (!(h->mip & h->mie))
-			return 0;
+			return false;
 		h->wfi = false;
 	}
+	return true;
+}
+
+uint64_t hart_run(struct hart *h, uint64_t budget)
+{
+	if (!hart_run_begin(h))
+		return 0;
 	uint64_t n = h->bc ? hart_run_blocks(h, budget) : hart_run_interp(h, budget);
 	h->reservation = 0;
 	return n;

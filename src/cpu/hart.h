@@ -203,6 +203,8 @@ void hart_reset(struct hart *h, uint64_t pc);
 /* Runs up to `budget` instructions; returns how many retired.  Returns early
  * when h->stop is set, on WFI with nothing pending, or when the hart stops. */
 uint64_t hart_run(struct hart *h, uint64_t budget);
+/* hart_run()'s start: takes a pending interrupt, wakes from WFI; false if the hart cannot run now. */
+bool hart_run_begin(struct hart *h);
 
 /* Decoded code: use the block engine (allocates its cache), with native code
  * for the blocks if jit and the host has a code generator; drop all blocks. */

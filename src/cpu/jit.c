@@ -510,9 +510,7 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		call_helper(e, op, helper_muldivw);
 		return true;
 	case K_LB: case K_LH: case K_LW: case K_LD: case K_LBU: case K_LHU: case K_LWU: {
-		static const unsigned size[] = {[K_LB] = 1, [K_LH] = 2, [K_LW] = 4, [K_LD] = 8,
-						[K_LBU] = 1, [K_LHU] = 2, [K_LWU] = 4};
-		tlb_check(e, op, size[op->kind], offsetof(struct tlb_entry, tag_r), i);
+		tlb_check(e, op, access_size[op->kind], offsetof(struct tlb_entry, tag_r), i);
 		switch (op->kind) {
 		case K_LB: EMIT(e, "\x48\x0f\xbe\x00"); break;	/* movsx rax, byte [rax] */
 		case K_LBU: EMIT(e, "\x0f\xb6\x00"); break;	/* movzx eax, byte [rax] */
@@ -527,8 +525,7 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		return true;
 	}
 	case K_SB: case K_SH: case K_SW: case K_SD: {
-		static const unsigned size[] = {[K_SB] = 1, [K_SH] = 2, [K_SW] = 4, [K_SD] = 8};
-		tlb_check(e, op, size[op->kind], offsetof(struct tlb_entry, tag_w), i);
+		tlb_check(e, op, access_size[op->kind], offsetof(struct tlb_entry, tag_w), i);
 		ld_x(e, RDX, op->rs2);
 		switch (op->kind) {
 		case K_SB: EMIT(e, "\x88\x10"); break;		/* mov [rax], dl */

@@ -868,15 +868,8 @@ uint64_t gdbstub_run_hart(struct gdbstub *g, struct hart *h, uint64_t budget)
 		return hart_run(h, budget);
 	/* hart_run(), one instruction at a time, looking at the pc before each. */
 	uint64_t start = h->instret;
-	h->stop = false;
-	if (h->state != HART_STARTED)
+	if (!hart_run_begin(h))
 		return 0;
-	hart_check_irq(h);
-	if (h->wfi) {
-		if (!(h->mip & h->mie))
-			return 0;
-		h->wfi = false;
-	}
 	for (uint64_t n = 0; n < budget && !h->stop && !h->wfi && h->state == HART_STARTED; n++) {
 		if (breakpoint_at(g, h->pc)) {
 			halt(g, h->hartid, GDB_SIGTRAP);

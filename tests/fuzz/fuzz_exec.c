@@ -339,15 +339,8 @@ static void run_blocks(struct vm *vm, struct slices *s)
 /* hart_run() on the interpreter alone, stopping once `until` instructions retired. */
 static void interp_slice(struct hart *h, uint64_t until, uint64_t *attempts, bool trace)
 {
-	h->stop = false;
-	if (h->state != HART_STARTED)
+	if (!hart_run_begin(h))
 		return;
-	hart_check_irq(h);
-	if (h->wfi) {
-		if (!(h->mip & h->mie))
-			return;
-		h->wfi = false;
-	}
 	while (!h->stop && h->instret < until && *attempts < 2 * MAX_SLICES * (SLICE + OVERSHOOT)) {
 		if (trace)
 			fprintf(stderr, "%llu: pc %#llx priv %u mcause %#llx scause %#llx\n",
