@@ -1,9 +1,13 @@
 /*
  * jit.c - x86-64 code for the block engine's decoded blocks (see block.h).
  *
- * Straight template code: the guest registers stay in hart->x (rbx points
- * at them), r12 holds the hart, r13 the block's guest pc; rax, rcx and rdx
- * are scratch.  Every operation either completes on its fast path or
+ * Template code with a block-local register allocator: the guest registers
+ * a block uses most live in host registers (rsi, rdi, r8-r11) from the
+ * block's entry, where those it reads are loaded from hart->x, to its exits,
+ * where those it wrote are stored back; the others stay in hart->x (rbx
+ * points at them).  r12 holds the hart, r13 the block's guest pc, rbp the
+ * instructions not yet counted, r14 the budget, r15 the data TLB; rax, rcx
+ * and rdx are scratch.  Every operation either completes on its fast path or
  * leaves through a stub that returns its index, so that the block engine
  * performs it (the slow path of a load or store, a fallback) and goes on.
  * Loads and stores do the data TLB's index, compare, add inline.
@@ -85,6 +89,7 @@ struct slow {
 	uint8_t *back;	  /* where the fast path goes on */
 	const struct op *op;
 	uint32_t index;
+	uint64_t dirty;   /* the allocated registers written before the access */
 	bool store;
 };
 
@@ -101,6 +106,9 @@ struct em {
 	struct block *const *table;
 	uint8_t *to_epilogue[3 * BLOCK_MAX + 8];
 	unsigned nepi;
+	int8_t host[33];	/* the host register that holds guest register r, or -1 */
+	uint64_t alloc;		/* guest registers in host registers (bit r) */
+	uint64_t dirty;		/* those of them written so far */
 };
 
 static void b1(struct em *e, unsigned v) { *e->p++ = (uint8_t)v; }
@@ -120,7 +128,27 @@ enum { RAX = 0, RCX = 1, RDX = 2 };
 
 static int32_t xoff(unsigned r) { return (int32_t)(8 * r); }
 
-/* mov reg, [rbx + 8*r] / mov [rbx + 8*r], reg (64-bit) */
+/*
+ * [REX] opc modrm: the r/m operand is guest register r (its host register,
+ * or [rbx + 8*r]), the reg field `reg` (rax, rcx or rdx); w: 64-bit.
+ */
+static void op_rm(struct em *e, bool w, unsigned reg, const char *opc, size_t nopc, unsigned r)
+{
+	int h = r < 33 ? e->host[r] : -1;
+	unsigned rex = (w ? 0x48 : 0) | (h >= 8 ? 0x41 : 0);
+	if (rex)
+		b1(e, rex);
+	bytes(e, opc, nopc);
+	if (h >= 0) {
+		b1(e, 0xc0 | reg << 3 | (h & 7));
+	} else {
+		b1(e, 0x83 | reg << 3);
+		b4(e, (uint32_t)xoff(r));
+	}
+}
+#define OP_RM(e, w, reg, opc, r) op_rm(e, w, reg, opc, sizeof(opc) - 1, r)
+
+/* mov reg, x[r] */
 static void ld_x(struct em *e, unsigned reg, unsigned r)
 {
 	if (reg == RAX) {
@@ -129,21 +157,52 @@ static void ld_x(struct em *e, unsigned reg, unsigned r)
 		if (have) /* the previous operation left it in rax */
 			return;
 	}
-	b1(e, 0x48), b1(e, 0x8b), b1(e, 0x83 | reg << 3), b4(e, (uint32_t)xoff(r));
+	if (r == 0) {
+		b1(e, 0x31), b1(e, 0xc0 | reg << 3 | reg); /* xor reg, reg */
+		return;
+	}
+	OP_RM(e, true, reg, "\x8b", r);
 }
-/* Stores a guest register; from rax as an operation's last step, rax keeps it for the next. */
+/* Sets a guest register from rax, as an operation's last step: rax keeps it for the next. */
 static void st_x(struct em *e, unsigned reg, unsigned r)
 {
-	b1(e, 0x48), b1(e, 0x89), b1(e, 0x83 | reg << 3), b4(e, (uint32_t)xoff(r));
+	OP_RM(e, true, reg, "\x89", r);
+	if (r < 33 && e->host[r] >= 0)
+		e->dirty |= 1ull << r;
 	if (reg == RAX)
 		e->cached = r < 32 ? (int)r : -1;
 }
-/* <op> rax, [rbx + 8*r], op one of add 03, sub 2b, and 23, or 0b, xor 33, cmp 3b; w: 64-bit */
+/* mov [rbx + 8*r], reg: guest register r in memory, whatever holds it */
+static void st_mem(struct em *e, unsigned reg, unsigned r)
+{
+	b1(e, 0x48 | (reg >= 8 ? 4 : 0)), b1(e, 0x89), b1(e, 0x83 | (reg & 7) << 3);
+	b4(e, (uint32_t)xoff(r));
+}
+/* mov reg, [rbx + 8*r] */
+static void ld_mem(struct em *e, unsigned reg, unsigned r)
+{
+	b1(e, 0x48 | (reg >= 8 ? 4 : 0)), b1(e, 0x8b), b1(e, 0x83 | (reg & 7) << 3);
+	b4(e, (uint32_t)xoff(r));
+}
+/* Stores the allocated registers in mask to hart->x. */
+static void writeback(struct em *e, uint64_t mask)
+{
+	for (unsigned r = 1; r < 32; r++)
+		if (mask >> r & 1)
+			st_mem(e, (unsigned)e->host[r], r);
+}
+/* Loads the allocated registers in mask from hart->x. */
+static void reload(struct em *e, uint64_t mask)
+{
+	for (unsigned r = 1; r < 32; r++)
+		if (mask >> r & 1)
+			ld_mem(e, (unsigned)e->host[r], r);
+}
+/* <op> rax, x[r], op one of add 03, sub 2b, and 23, or 0b, xor 33, cmp 3b; w: 64-bit */
 static void alu_x(struct em *e, unsigned opc, unsigned r, bool w)
 {
-	if (w)
-		b1(e, 0x48);
-	b1(e, opc), b1(e, 0x83), b4(e, (uint32_t)xoff(r));
+	char o = (char)opc;
+	op_rm(e, w, RAX, &o, 1, r);
 }
 /* <op> rax, imm32: add 05, or 0d, and 25, xor 35, cmp 3d */
 static void alu_imm(struct em *e, unsigned opc, int64_t imm, bool w)
@@ -211,6 +270,7 @@ static void flush_instret(struct em *e)
  */
 static void chain_exit(struct em *e, unsigned link)
 {
+	writeback(e, e->dirty);
 	count_block(e);
 	b1(e, 0x0f), b1(e, 0x8e);			/* jle exit */
 	uint8_t *le = e->p;
@@ -252,6 +312,7 @@ static uint8_t *jcc_fwd(struct em *e, unsigned cc)
  */
 static void indirect_exit(struct em *e)
 {
+	writeback(e, e->dirty);
 	count_block(e);
 	uint8_t *out[6];
 	out[0] = jcc_fwd(e, 0xe);				/* jle */
@@ -283,6 +344,20 @@ static void indirect_exit(struct em *e)
 }
 
 
+/* rax = x[rs1] + imm */
+static void addr(struct em *e, const struct op *op)
+{
+	int h = e->host[op->rs1];
+	if (h >= 0 && op->imm) { /* lea rax, [h + imm] */
+		b1(e, 0x48 | (h >= 8)), b1(e, 0x8d), b1(e, 0x80 | (h & 7)), b4(e, (uint32_t)op->imm);
+		e->avail = -1;
+		return;
+	}
+	ld_x(e, RAX, op->rs1);
+	if (op->imm)
+		alu_imm(e, 0x05, op->imm, true);	/* add rax, imm */
+}
+
 /*
  * rax = x[rs1] + imm; rcx = the data TLB entry; unless the tag at tag_off
  * matches, on to the slow path (emitted later by slow_paths()), which
@@ -291,21 +366,25 @@ static void indirect_exit(struct em *e)
 static void tlb_check(struct em *e, const struct op *op, unsigned size, size_t tag_off,
 		      uint32_t index)
 {
-	ld_x(e, RAX, op->rs1);
-	alu_imm(e, 0x05, op->imm, true);		/* add rax, imm */
+	addr(e, op);
 	EMIT(e, "\x48\x89\xc1");			/* mov rcx, rax */
-	EMIT(e, "\x48\xc1\xe9"), b1(e, PAGE_SHIFT);	/* shr rcx, 12 */
-	EMIT(e, "\x81\xe1"), b4(e, TLB_SIZE - 1);	/* and ecx, TLB_SIZE - 1 */
-	EMIT(e, "\x48\xc1\xe1\x05");			/* shl rcx, 5 */
-	EMIT(e, "\x49\x03\x8c\x24"), b4(e, (uint32_t)offsetof(struct hart, tlb_data));
+	EMIT(e, "\x48\xc1\xe9"), b1(e, PAGE_SHIFT - 5); /* shr rcx, 7 */
+	EMIT(e, "\x81\xe1"), b4(e, (TLB_SIZE - 1) << 5); /* and ecx, (TLB_SIZE - 1) * 32 */
+	EMIT(e, "\x4c\x01\xf9");			/* add rcx, r15 */
 	EMIT(e, "\x48\x89\xc2");			/* mov rdx, rax */
 	EMIT(e, "\x48\x81\xe2"), b4(e, (uint32_t)(0xfffff000u | (size - 1))); /* and rdx, tag mask */
 	EMIT(e, "\x48\x3b\x51"), b1(e, (unsigned)tag_off); /* cmp rdx, [rcx + tag] */
 	b1(e, 0x0f), b1(e, 0x85);			/* jne slow path */
-	e->slow[e->nslow] = (struct slow){.at = e->p, .op = op, .index = index,
+	e->slow[e->nslow] = (struct slow){.at = e->p, .op = op, .index = index, .dirty = e->dirty,
 					  .store = tag_off == offsetof(struct tlb_entry, tag_w)};
 	b4(e, 0);
 	EMIT(e, "\x48\x03\x41"), b1(e, (unsigned)offsetof(struct tlb_entry, addend)); /* add rax, [rcx+addend] */
+}
+
+/* mov r15, h->tlb_data */
+static void tlb_base(struct em *e)
+{
+	EMIT(e, "\x4d\x8b\xbc\x24"), b4(e, (uint32_t)offsetof(struct hart, tlb_data));
 }
 
 /* The slow paths of loads and stores: 0 done, go on; 1 done, leave the block; 2 trapped. */
@@ -355,6 +434,7 @@ static void slow_paths(struct em *e)
 		const struct slow *s = &e->slow[k];
 		const struct op *op = s->op;
 		patch(s->at, e->p);
+		writeback(e, s->dirty);
 		EMIT(e, "\x48\x89\xc6");			/* mov rsi, rax (va) */
 		lea_pc(e, op->off);
 		st_hart(e, offsetof(struct hart, pc));
@@ -372,12 +452,14 @@ static void slow_paths(struct em *e)
 			EMIT(e, "\x89\xc1");			/* mov ecx, eax */
 			EMIT(e, "\x49\x8b\x84\x24"), b4(e, (uint32_t)offsetof(struct hart, jit_val));
 			convert(e, op->kind);
-			st_x(e, RAX, op->rd);
+			st_mem(e, RAX, op->rd);
 			EMIT(e, "\x85\xc9");			/* test ecx, ecx */
 		} else {
 			EMIT(e, "\x85\xc0");			/* test eax, eax */
 		}
 		uint8_t *after = jcc_fwd(e, 0x5);		/* jnz: leave after it */
+		reload(e, e->alloc);				/* the call clobbered them */
+		tlb_base(e);
 		b1(e, 0xe9), patch_rel(e, s->back);		/* jmp back */
 		patch(after, e->p);
 		leave(e, JIT_AFTER + s->index);
@@ -391,24 +473,89 @@ static uint64_t helper_muldiv(uint64_t f3, uint64_t a, uint64_t b)
 	return muldiv((unsigned)f3, a, b);
 }
 
-static uint64_t helper_muldivw(uint64_t f3, uint64_t a, uint64_t b)
-{
-	uint64_t r = 0;
-	muldiv32((unsigned)f3, a, b, &r);
-	return r;
-}
-
+/* rd = fn(f3, rs1, rs2), the allocated registers saved around the call */
 static void call_helper(struct em *e, const struct op *op, uint64_t (*fn)(uint64_t, uint64_t, uint64_t))
 {
+	writeback(e, e->dirty);
+	e->avail = -1;
 	b1(e, 0xbf), b4(e, op->f3);			/* mov edi, f3 */
-	EMIT(e, "\x48\x8b\xb3"), b4(e, (uint32_t)xoff(op->rs1)); /* mov rsi, [rbx + rs1] */
-	ld_x(e, RDX, op->rs2);
-	EMIT(e, "\x48\xb8");				/* mov rax, imm64 */
-	uint64_t a = (uint64_t)(uintptr_t)fn;
-	for (unsigned i = 0; i < 8; i++)
-		b1(e, a >> (8 * i));
+	ld_mem(e, 6, op->rs1);				/* mov rsi, [rbx + rs1] */
+	ld_mem(e, RDX, op->rs2);
+	EMIT(e, "\x48\xb8"), imm64(e, (uint64_t)(uintptr_t)fn); /* mov rax, fn */
 	EMIT(e, "\xff\xd0");				/* call rax */
-	st_x(e, RAX, op->rd);
+	reload(e, e->alloc);
+}
+
+/* rel8 forward jumps within one operation */
+static uint8_t *j8(struct em *e, unsigned opc)
+{
+	b1(e, opc), b1(e, 0);
+	return e->p - 1;
+}
+static void here8(struct em *e, uint8_t *at) { *at = (uint8_t)(e->p - (at + 1)); }
+
+/*
+ * rax = rs1 <op> rs2 for M's operations but mulhsu (w: the 64-bit ones),
+ * with the specification's results for a zero divisor and for overflow
+ * (x86 would fault) computed on short side paths.
+ */
+static void muldiv_inline(struct em *e, const struct op *op, bool w)
+{
+	unsigned f3 = op->f3, rex = w ? 0x48 : 0;
+	ld_x(e, RAX, op->rs1);
+	if (f3 == 0) { /* imul rax, rs2 */
+		OP_RM(e, w, RAX, "\x0f\xaf", op->rs2);
+		if (!w)
+			movsxd_rax(e);
+		return;
+	}
+	ld_x(e, RCX, op->rs2);
+	if (f3 < 4) { /* mulh (imul rcx), mulhu (mul rcx): the high half in rdx */
+		EMIT(e, "\x48\xf7"), b1(e, f3 == 1 ? 0xe9 : 0xe1);
+		EMIT(e, "\x48\x89\xd0");		/* mov rax, rdx */
+		return;
+	}
+	bool is_signed = f3 == 4 || f3 == 6, rem = f3 >= 6;
+	if (rex)
+		b1(e, rex);
+	EMIT(e, "\x85\xc9");				/* test rcx, rcx */
+	uint8_t *zero = j8(e, 0x74), *minus1 = NULL;	/* jz */
+	if (is_signed) {
+		if (rex)
+			b1(e, rex);
+		EMIT(e, "\x83\xf9\xff");		/* cmp rcx, -1 */
+		minus1 = j8(e, 0x74);			/* je */
+		if (rex)
+			b1(e, rex);
+		b1(e, 0x99);				/* cqo / cdq */
+		if (rex)
+			b1(e, rex);
+		EMIT(e, "\xf7\xf9");			/* idiv rcx */
+	} else {
+		EMIT(e, "\x31\xd2");			/* xor edx, edx */
+		if (rex)
+			b1(e, rex);
+		EMIT(e, "\xf7\xf1");			/* div rcx */
+	}
+	if (rem)
+		EMIT(e, "\x48\x89\xd0");		/* mov rax, rdx */
+	uint8_t *done = j8(e, 0xeb), *done2 = NULL;
+	if (minus1) { /* x / -1 = -x (INT_MIN stays), x % -1 = 0 */
+		here8(e, minus1);
+		if (rem)
+			EMIT(e, "\x31\xc0");		/* xor eax, eax */
+		else
+			b1(e, 0x48), EMIT(e, "\xf7\xd8"); /* neg rax (32-bit: the low half is right) */
+		done2 = j8(e, 0xeb);
+	}
+	here8(e, zero); /* x / 0 = all ones, x % 0 = x */
+	if (!rem)
+		EMIT(e, "\x48\x83\xc8\xff");	/* or rax, -1 */
+	here8(e, done);
+	if (done2)
+		here8(e, done2);
+	if (!w)
+		movsxd_rax(e);
 }
 
 /* Branches: the x86 condition after cmp rs1, rs2 under which the branch is taken. */
@@ -503,11 +650,12 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		lea_pc(e, op->off + op->imm);
 		st_x(e, RAX, op->rd);
 		return true;
-	case K_MULDIV:
-		call_helper(e, op, helper_muldiv);
-		return true;
-	case K_MULDIVW:
-		call_helper(e, op, helper_muldivw);
+	case K_MULDIV: case K_MULDIVW:
+		if (op->kind == K_MULDIV && op->f3 == 2) /* mulhsu */
+			call_helper(e, op, helper_muldiv);
+		else
+			muldiv_inline(e, op, op->kind == K_MULDIV);
+		st_x(e, RAX, op->rd);
 		return true;
 	case K_LB: case K_LH: case K_LW: case K_LD: case K_LBU: case K_LHU: case K_LWU: {
 		tlb_check(e, op, access_size[op->kind], offsetof(struct tlb_entry, tag_r), i);
@@ -554,6 +702,8 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		indirect_exit(e);
 		return true;
 	case K_BEQ: case K_BNE: case K_BLT: case K_BGE: case K_BLTU: case K_BGEU: {
+		writeback(e, e->dirty); /* once for both exits */
+		e->dirty = 0;
 		ld_x(e, RAX, op->rs1);
 		alu_x(e, 0x3b, op->rs2, true);
 		b1(e, 0x0f), b1(e, 0x80 | branch_cc(op->kind));
@@ -574,6 +724,68 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 	return false; /* FALLBACK */
 }
 
+/* The guest registers op reads and writes (bit r; x0 never). */
+static void op_regs(const struct op *op, uint64_t *reads, uint64_t *writes)
+{
+	uint64_t r = 0, w = 0;
+	switch (op->kind) {
+	case K_FALLBACK: case K_END:
+		break;
+	case K_LUI: case K_AUIPC: case K_JAL:
+		w = 1ull << op->rd;
+		break;
+	case K_SB: case K_SH: case K_SW: case K_SD:
+	case K_BEQ: case K_BNE: case K_BLT: case K_BGE: case K_BLTU: case K_BGEU:
+		r = 1ull << op->rs1 | 1ull << op->rs2;
+		break;
+	case K_ADD: case K_SUB: case K_SLL: case K_SLT: case K_SLTU: case K_XOR: case K_SRL:
+	case K_SRA: case K_OR: case K_AND: case K_ADDW: case K_SUBW: case K_SLLW: case K_SRLW:
+	case K_SRAW: case K_MULDIV: case K_MULDIVW:
+		r = 1ull << op->rs1 | 1ull << op->rs2;
+		w = 1ull << op->rd;
+		break;
+	default: /* immediates, loads, jalr */
+		r = 1ull << op->rs1;
+		w = 1ull << op->rd;
+		break;
+	}
+	*reads = r & ~1ull & 0xffffffffull;
+	*writes = w & ~1ull & 0xffffffffull;
+}
+
+/*
+ * Gives the guest registers the block's operations (up to the first
+ * fallback) use at least twice, the most used first, a host register each;
+ * returns those the block reads before it writes them (loaded at entry).
+ */
+static uint64_t allocate(struct em *e, const struct op *ops, unsigned nops)
+{
+	static const uint8_t pool[] = {6, 7, 8, 9, 10, 11}; /* rsi rdi r8-r11 */
+	unsigned uses[32] = {0};
+	uint64_t seen = 0, live_in = 0;
+	for (unsigned i = 0; i < nops && ops[i].kind != K_FALLBACK; i++) {
+		uint64_t rd, wr;
+		op_regs(&ops[i], &rd, &wr);
+		live_in |= rd & ~seen;
+		seen |= rd | wr;
+		for (unsigned r = 1; r < 32; r++)
+			uses[r] += (unsigned)(rd >> r & 1) + (unsigned)(wr >> r & 1);
+	}
+	for (unsigned r = 0; r < 33; r++)
+		e->host[r] = -1;
+	for (unsigned k = 0; k < sizeof(pool); k++) {
+		unsigned best = 0;
+		for (unsigned r = 1; r < 32; r++)
+			if (e->host[r] < 0 && uses[r] >= 2 && uses[r] > uses[best])
+				best = r;
+		if (!best)
+			break;
+		e->host[best] = (int8_t)pool[k];
+		e->alloc |= 1ull << best;
+	}
+	return live_in & e->alloc;
+}
+
 static void *rx_of(const struct jit *j, const uint8_t *rw)
 {
 	return j->rx + (rw - j->rw);
@@ -587,26 +799,33 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 	struct em e = {.p = j->rw + j->used, .b = b, .table = table, .cached = -1, .avail = -1};
 	e.count = b->nops - (ops[b->nops - 1].kind == K_END);
 	uint8_t *start = e.p;
-	EMIT(&e, "\x53\x41\x54\x41\x55\x41\x56\x55"); /* push rbx r12 r13 r14 rbp */
+	uint64_t live_in = allocate(&e, ops, b->nops);
+	EMIT(&e, "\x53\x41\x54\x41\x55\x41\x56\x55\x41\x57"); /* push rbx r12 r13 r14 rbp r15 */
+	EMIT(&e, "\x48\x83\xec\x08");		/* sub rsp, 8: calls need rsp 16-aligned */
 	EMIT(&e, "\x49\x89\xfc\x48\x89\xf3");		/* mov r12, rdi; mov rbx, rsi */
+	tlb_base(&e);
 	/* across chained blocks: rbp counts instructions not yet in h->instret, r14 the budget */
 	EMIT(&e, "\x4d\x8b\xb4\x24"), b4(&e, (uint32_t)offsetof(struct hart, jit_left)); /* mov r14, [r12+left] */
 	EMIT(&e, "\x31\xed");				/* xor ebp, ebp */
 	EMIT(&e, "\x49\x8b\x84\x24"), b4(&e, (uint32_t)offsetof(struct hart, pc)); /* mov rax, [r12+pc] */
 	uint8_t *chained = e.p;				/* here from a predecessor's code, pc in rax: */
 	EMIT(&e, "\x49\x89\xc5");			/* mov r13, rax */
+	reload(&e, live_in);
 	uint32_t i;
 	for (i = 0; i < b->nops; i++)
 		if (!emit_op(&e, &ops[i], i))
 			break;
-	if (i < b->nops) /* the engine runs the rest, from this operation on */
+	if (i < b->nops) { /* the engine runs the rest, from this operation on */
+		writeback(&e, e.dirty);
 		leave(&e, i);
+	}
 	slow_paths(&e);
 	uint8_t *epilogue = e.p;
 	EMIT(&e, "\x4d\x89\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, jit_bpc)); /* mov [r12+bpc], r13 */
 	EMIT(&e, "\x49\x01\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, instret)); /* add [r12+instret], rbp */
 	EMIT(&e, "\x4d\x89\xb4\x24"), b4(&e, (uint32_t)offsetof(struct hart, jit_left)); /* mov [r12+left], r14 */
-	EMIT(&e, "\x5d\x41\x5e\x41\x5d\x41\x5c\x5b\xc3"); /* pop rbp r14 r13 r12 rbx; ret */
+	EMIT(&e, "\x48\x83\xc4\x08");		/* add rsp, 8 */
+	EMIT(&e, "\x41\x5f\x5d\x41\x5e\x41\x5d\x41\x5c\x5b\xc3"); /* pop r15 rbp r14 r13 r12 rbx; ret */
 	for (unsigned k = 0; k < e.nepi; k++)
 		patch(e.to_epilogue[k], epilogue);
 	while ((uintptr_t)e.p & 7)
