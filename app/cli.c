@@ -117,6 +117,12 @@ static int take_value(const char *a, const char *v, struct umbra_config *c, char
 		c->cpus = (unsigned)n;
 	} else if (is_opt(a, "--drive", "-drive")) {
 		return parse_drive(v, c, err, errlen);
+	} else if (is_opt(a, "--jit-hot", NULL)) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > UMBRA_JIT_HOT_MAX)
+			return fail(err, errlen, "--jit-hot: '%s' is not a number from 1 to %d", v, UMBRA_JIT_HOT_MAX);
+		c->jit_hot = (unsigned)n;
 	} else if (is_opt(a, "--gdb", "-gdb")) {
 		/* The endpoint itself is checked when the VM is made (umbra_vm_create). */
 		if (strncmp(v, "tcp:", 4) && strncmp(v, "unix:", 5))

@@ -40,6 +40,7 @@ static const char usage[] =
 	"  --deterministic     time advances with retired instructions: runs are reproducible\n"
 	"  --interpreter       run the reference interpreter only (slower; for differential tests)\n"
 	"  --no-jit            run decoded blocks without native x86-64 code for them\n"
+	"  --jit-hot N         a block gets native code on its Nth run (default 16; 1: at once)\n"
 	"  --gdb tcp::PORT|tcp:127.0.0.1:PORT|unix:PATH\n"
 	"                      wait for a GDB remote debugger there (loopback only; PORT 0 picks\n"
 	"                      one); the guest starts when it continues [-gdb; -s is tcp::1234]\n"

@@ -21,6 +21,8 @@
 #define UMBRA_MAX_DRIVES 5 /* + rng, console, balloon: the 8 virtio-mmio slots */
 #define UMBRA_MAX_CPUS 8
 #define UMBRA_EXIT_ERROR 125
+#define UMBRA_JIT_HOT 16     /* default: a block's run that gives it native code */
+#define UMBRA_JIT_HOT_MAX 65535
 
 struct umbra_drive {
 	const char *path;
@@ -39,6 +41,7 @@ struct umbra_config {
 	bool deterministic;   /* time advances with retired instructions */
 	bool interpreter;     /* run the reference interpreter only (no decoded blocks) */
 	bool no_jit;          /* decoded blocks run threaded, without native code */
+	unsigned jit_hot;     /* a block gets native code on its jit_hot-th run; 0: UMBRA_JIT_HOT */
 	bool balloon_app;     /* balloon targets go to the balloon application, not virtio-balloon */
 	const char *swap_dir; /* where the (unlinked) swap file lives; NULL: $TMPDIR or /tmp */
 	const char *name;     /* the VM's name in umbra's messages; NULL: none (umbra run) */

@@ -28,13 +28,19 @@ enum op_kind {
 	K_MULDIV, K_MULDIVW, K_LUI, K_AUIPC,
 	K_LB, K_LH, K_LW, K_LD, K_LBU, K_LHU, K_LWU, K_SB, K_SH, K_SW, K_SD,
 	K_JAL, K_JALR, K_BEQ, K_BNE, K_BLT, K_BGE, K_BLTU, K_BGEU,
-	K_FALLBACK, K_END, K_NKINDS
+	K_INTERP, K_FALLBACK, K_END, K_NKINDS
 };
+/*
+ * K_INTERP and K_FALLBACK run in the reference interpreter (hart_execute());
+ * after K_INTERP (FP, AMO, and the CSR accesses that cannot change
+ * translation, privilege or the counters) the block goes on, K_FALLBACK
+ * (every other instruction off the fast path) ends it.
+ */
 
 struct op {
 	const void *label;
 	int64_t imm;
-	uint32_t raw;   /* the instruction as fetched, for FALLBACK */
+	uint32_t raw;   /* the instruction as fetched, for INTERP and FALLBACK */
 	uint16_t off;   /* byte offset of the instruction from the block start */
 	uint8_t rd, rs1, rs2, len, f3;
 	uint8_t kind;   /* enum op_kind */
@@ -48,6 +54,7 @@ struct block {
 	struct block *chain[2]; /* successors in the same page: jump/taken, fall-through */
 	uint32_t first;
 	uint16_t nops;
+	uint16_t heat;          /* runs without native code, towards the engine's threshold */
 };
 
 struct hart;
@@ -89,7 +96,8 @@ void jit_flush(struct jit *j);
 bool jit_full(const struct jit *j);
 /*
  * Sets b->native (NULL: no code generator, or the buffer is full), b->chained
- * and b->slot.  table is the engine's block table (block_slot()): an
+ * and b->slot.  The engine calls it for a block once the block has run a
+ * number of times (hart_enable_blocks()): cold code is not worth compiling.  table is the engine's block table (block_slot()): an
  * indirect jump looks its target up there.
  */
 void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct block *const *table);

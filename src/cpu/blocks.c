@@ -14,8 +14,9 @@
  * any hart, a device or the hypervisor) drops every decoded block of the VM
  * (pmap_code_written).  fence.i therefore needs to do nothing.
  *
- * Instructions off the fast path (CSRs, system, FP, AMOs, fences) become a
- * FALLBACK operation that calls the reference interpreter, hart_execute().
+ * Instructions off the fast path (CSRs, system, FP, AMOs, fences) become an
+ * INTERP or FALLBACK operation that calls the reference interpreter,
+ * hart_execute(); only FALLBACK ends the block.
  */
 #include <stdlib.h>
 
@@ -31,6 +32,7 @@
 
 struct bcache {
 	struct jit *jit; /* native code for the blocks, or NULL */
+	unsigned hot;    /* a block's run that compiles it */
 	struct block *table[1u << BC_TABLE_BITS];
 	uint32_t nblocks, nops;
 	struct block blocks[BC_MAX_BLOCKS];
@@ -42,13 +44,27 @@ static unsigned slot(uintptr_t host)
 	return block_slot(host);
 }
 
-int hart_enable_blocks(struct hart *h, bool jit)
+int hart_enable_blocks(struct hart *h, unsigned jit_hot)
 {
 	if (!h->bc && !(h->bc = calloc(1, sizeof(*h->bc))))
 		return -1;
-	if (jit && !h->bc->jit)
+	if (jit_hot && !h->bc->jit)
 		h->bc->jit = jit_new(); /* none: the blocks run threaded */
+	h->bc->hot = jit_hot;
 	return 0;
+}
+
+/* Has b native code, now that it runs once more?  Compiled on its bc->hot-th
+ * run (and again every bc->hot runs while the code buffer is full). */
+static inline bool native(struct bcache *bc, struct block *b)
+{
+	if (b->native)
+		return true;
+	if (!bc->jit || ++b->heat < bc->hot)
+		return false;
+	b->heat = 0;
+	jit_compile(bc->jit, b, &bc->ops[b->first], bc->table);
+	return b->native != NULL;
 }
 
 void hart_code_flush(struct hart *h)
@@ -175,6 +191,23 @@ static bool fallback_continues(uint32_t i)
 	return false;
 }
 
+/*
+ * A CSR instruction after which the block may go on: any access to the
+ * scratch, epc, cause and tval registers of S- and M-mode, and reads of any
+ * CSR but the counters (whose values the block engine keeps exact only at
+ * block ends).  The trap entry and exit code of a kernel is made of these.
+ */
+static bool csr_continues(uint32_t i)
+{
+	unsigned f3 = bits(i, 14, 12), csr = i >> 20;
+	if ((i & 0x7f) != 0x73 || f3 == 0 || f3 == 4)
+		return false;
+	if ((csr & ~0x203u) == 0x140) /* sscratch sepc scause stval, mscratch mepc mcause mtval */
+		return true;
+	bool read_only = (f3 & 3) != 1 && bits(i, 19, 15) == 0;
+	return read_only && (csr & 0xf00) != 0xb00 && (csr & 0xf00) != 0xc00;
+}
+
 /* Decodes the block at pc (host address host); NULL if no instruction fits in the page. */
 static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const void *const *labels)
 {
@@ -185,6 +218,8 @@ static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const v
 	struct block *b = &bc->blocks[bc->nblocks];
 	b->host = host;
 	b->chain[0] = b->chain[1] = NULL;
+	b->native = b->chained = b->slot[0] = b->slot[1] = NULL;
+	b->heat = 0;
 	b->first = bc->nops;
 	unsigned off = 0, n = 0;
 	int last = -1;
@@ -206,8 +241,8 @@ static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const v
 		int kind = insn ? decode_op(insn) : -1;
 		bool stop = false;
 		if (kind < 0) {
-			kind = K_FALLBACK;
-			stop = !insn || !fallback_continues(insn);
+			stop = !insn || !(fallback_continues(insn) || csr_continues(insn));
+			kind = stop ? K_FALLBACK : K_INTERP;
 		}
 		unsigned rd = bits(insn, 11, 7);
 		*op = (struct op){.label = labels[kind], .imm = op_imm(insn, kind), .raw = raw,
@@ -230,7 +265,6 @@ static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const v
 		n++;
 	}
 	b->nops = (uint16_t)n;
-	jit_compile(bc->jit, b, &bc->ops[b->first], bc->table);
 	bc->nops += n;
 	bc->nblocks++;
 	bc->table[slot(host)] = b;
@@ -275,7 +309,7 @@ uint64_t hart_run_blocks(struct hart *h, uint64_t budget)
 		[K_LHU] = &&lhu, [K_LWU] = &&lwu, [K_SB] = &&sb, [K_SH] = &&sh, [K_SW] = &&sw,
 		[K_SD] = &&sd, [K_JAL] = &&jal, [K_JALR] = &&jalr, [K_BEQ] = &&beq, [K_BNE] = &&bne,
 		[K_BLT] = &&blt, [K_BGE] = &&bge, [K_BLTU] = &&bltu, [K_BGEU] = &&bgeu,
-		[K_FALLBACK] = &&fallback, [K_END] = &&end,
+		[K_INTERP] = &&fallback, [K_FALLBACK] = &&fallback, [K_END] = &&end,
 	};
 	uint64_t start = h->instret;
 	uint64_t *x = h->x;
@@ -305,7 +339,7 @@ uint64_t hart_run_blocks(struct hart *h, uint64_t budget)
 		uint64_t n = 0, v, va;
 		int link;
 		uint32_t r;
-		if (b->native)
+		if (native(h->bc, b))
 			goto native;
 	#define NEXT do { n++; op++; goto *op->label; } while (0)
 #define R1 x[op->rs1]
@@ -425,7 +459,7 @@ fallback: {
 		 * a system instruction (CSR, fence, xRET...), which may change
 		 * translation or permissions: the next block goes through the fetch TLB. */
 		if (h->pc != next || h->stop || gen != h->bc_gen || h->instret == retired ||
-		    (op->raw & 0x7f) == 0x73)
+		    ((op->raw & 0x7f) == 0x73 && op->kind == K_FALLBACK))
 			goto out;
 		op++;
 		goto *op->label;
@@ -457,16 +491,19 @@ chained:
 				nb = h->bc->table[slot(nhost)];
 				if (!nb || nb->host != nhost)
 					continue;
-				if (link >= 0) {
+				if (link >= 0)
 					b->chain[link] = nb;
-					jit_link(h->bc->jit, b, link, nb);
-				}
 			}
+			if (!native(h->bc, nb)) {
+				b = nb;
+				bpc = h->pc;
+				op = &h->bc->ops[b->first];
+				goto *op->label;
+			}
+			if (link >= 0) /* b's code goes straight on to nb's from now on */
+				jit_link(h->bc->jit, b, link, nb);
 			b = nb;
 			bpc = h->pc;
-			op = &h->bc->ops[b->first];
-			if (!b->native)
-				goto *op->label;
 		}
 native:
 		/* The blocks' code runs their operations as far as their fast paths

@@ -99,11 +99,11 @@ static void mstatus_write(struct hart *h, uint64_t val, uint64_t mask)
 	if (((nv & MSTATUS_MPP) >> 11) == 2)
 		nv &= ~MSTATUS_MPP; /* MPP is WARL: 2 (H) is not a mode here */
 	h->mstatus = nv;
-	if ((old ^ nv) & (MSTATUS_SUM | MSTATUS_MXR))
+	if ((old ^ nv) & MSTATUS_MXR)
 		hart_tlb_flush(h);
-	if ((old ^ nv) & (MSTATUS_MPRV | MSTATUS_MPP))
-		hart_tlb_select(h);
-	h->stop = true; /* interrupt enables may have changed */
+	if ((old ^ nv) & (MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM))
+		hart_tlb_select(h); /* SUM: its own data TLB (hart.h) */
+	hart_recheck_irq(h); /* the interrupt enables may have changed */
 }
 
 static void satp_write(struct hart *h, uint64_t val)

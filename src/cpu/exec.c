@@ -208,7 +208,7 @@ static bool exec_system(struct hart *h, uint32_t insn, unsigned len, uint32_t ra
 	}
 	/* xRET: privilege, enables and the reservation change. */
 	h->reservation = 0;
-	h->stop = true;
+	hart_recheck_irq(h);
 	hart_tlb_select(h);
 	return true;
 }

@@ -46,9 +46,12 @@ void hart_tlb_select(struct hart *h)
 	unsigned dp = h->priv;
 	if (dp == PRV_M && (h->mstatus & MSTATUS_MPRV))
 		dp = (h->mstatus >> 11) & 3;
+	unsigned data = tlb_ctx(dp);
+	if (data == TLB_CTX_S && (h->mstatus & MSTATUS_SUM))
+		data = TLB_CTX_S_SUM;
 	h->views_used |= 1u << h->view;
 	h->tlb_fetch = &h->tlb[h->view][tlb_ctx(h->priv)];
-	h->tlb_data = &h->tlb[h->view][tlb_ctx(dp)];
+	h->tlb_data = &h->tlb[h->view][data];
 }
 
 void hart_init(struct hart *h, unsigned hartid, const struct hart_env *env)

@@ -60,7 +60,9 @@ enum { IRQ_SSI = 1, IRQ_MSI = 3, IRQ_STI = 5, IRQ_MTI = 7, IRQ_SEI = 9, IRQ_MEI 
  * address when that access is allowed and TLB_INVALID otherwise, so MMIO,
  * read-only (D bit clear) and any page the hypervisor wants to see first
  * simply miss.  Tables are per translation context (privilege used for the
- * access) and per view, so switching either changes a pointer.
+ * access, and for S-mode data accesses whether mstatus.SUM lets them reach
+ * user pages) and per view, so switching either changes a pointer: a kernel
+ * that sets SUM around every copy from or to user memory flushes nothing.
  */
 #define TLB_BITS 10
 #define TLB_SIZE (1u << TLB_BITS)
@@ -71,7 +73,7 @@ struct tlb_entry {
 	uintptr_t addend; /* host address = guest virtual + addend */
 };
 
-enum { TLB_CTX_M, TLB_CTX_S, TLB_CTX_U, TLB_NCTX };
+enum { TLB_CTX_M, TLB_CTX_S, TLB_CTX_S_SUM, TLB_CTX_U, TLB_NCTX };
 /* View 0 is the system's; views 1..NVIEWS-1 belong to cloaked domains (mem/cloak.h). */
 enum { VIEW_SYSTEM, NVIEWS = 5 };
 
@@ -206,9 +208,10 @@ uint64_t hart_run(struct hart *h, uint64_t budget);
 /* hart_run()'s start: takes a pending interrupt, wakes from WFI; false if the hart cannot run now. */
 bool hart_run_begin(struct hart *h);
 
-/* Decoded code: use the block engine (allocates its cache), with native code
- * for the blocks if jit and the host has a code generator; drop all blocks. */
-int hart_enable_blocks(struct hart *h, bool jit) MUST_CHECK;
+/* Decoded code: use the block engine (allocates its cache); if jit_hot > 0 and
+ * the host has a code generator, a block gets native code on its jit_hot-th
+ * run (1: at once).  Drop all blocks. */
+int hart_enable_blocks(struct hart *h, unsigned jit_hot) MUST_CHECK;
 void hart_code_flush(struct hart *h);
 /* Removes write access to the host page `host_page` from every TLB entry. */
 void hart_tlb_protect(struct hart *h, uintptr_t host_page);
@@ -219,6 +222,17 @@ void hart_destroy(struct hart *h);
 
 /* Raises a synchronous exception: sets up the trap and the new pc. */
 void hart_trap(struct hart *h, uint64_t cause, uint64_t tval);
+
+/*
+ * After a change of privilege or of the interrupt enables: leave the run loop
+ * (where interrupts are taken) if one may be taken now.  With nothing pending
+ * there is none to take; whatever becomes pending later stops the hart then.
+ */
+static inline void hart_recheck_irq(struct hart *h)
+{
+	if (h->mip & h->mie)
+		h->stop = true;
+}
 
 /* Sets or clears a mip bit driven by a device (MEIP, SEIP, MTIP, MSIP). */
 void hart_set_irq(struct hart *h, uint64_t mip_bit, bool level);

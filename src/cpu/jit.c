@@ -22,6 +22,7 @@
 
 #include "cpu/alu.h"
 #include "cpu/block.h"
+#include "cpu/exec.h"
 #include "cpu/hart.h"
 #include "mmu/mmu.h"
 
@@ -468,6 +469,46 @@ static void slow_paths(struct em *e)
 	}
 }
 
+/*
+ * An INTERP operation: the interpreter runs instruction raw at h->pc.
+ * 0 done, go on; 1 done, leave the block; 2 trapped.  Its instruction is
+ * counted by the block (or, when it leaves, by the engine), not here.
+ */
+static uint32_t helper_interp(struct hart *h, uint32_t raw, uint32_t len)
+{
+	uint64_t gen = h->bc_gen, retired = h->instret;
+	const struct tlb *data = h->tlb_data;
+	gva_t next = h->pc + len;
+	hart_execute(h, raw);
+	if (h->instret == retired || h->pc != next)
+		return 2;
+	h->instret = retired;
+	return h->stop || gen != h->bc_gen || data != h->tlb_data ? 1 : 0;
+}
+
+static void interp(struct em *e, const struct op *op, uint32_t i)
+{
+	writeback(e, e->dirty);
+	lea_pc(e, op->off);
+	st_hart(e, offsetof(struct hart, pc));
+	flush_instret(e);
+	EMIT(e, "\x4c\x89\xe7");			/* mov rdi, r12 */
+	b1(e, 0xbe), b4(e, op->raw);			/* mov esi, raw */
+	b1(e, 0xba), b4(e, op->len);			/* mov edx, len */
+	EMIT(e, "\x48\xb8"), imm64(e, (uint64_t)(uintptr_t)helper_interp); /* mov rax, fn */
+	EMIT(e, "\xff\xd0");				/* call rax */
+	EMIT(e, "\x85\xc0");				/* test eax, eax */
+	uint8_t *go = jcc_fwd(e, 0x4);			/* jz: go on */
+	EMIT(e, "\x83\xf8\x02");			/* cmp eax, 2 */
+	uint8_t *trapped = jcc_fwd(e, 0x4);		/* je */
+	leave(e, JIT_AFTER + i);
+	patch(trapped, e->p);
+	leave(e, JIT_FAULT + i);
+	patch(go, e->p);
+	reload(e, e->alloc);
+	tlb_base(e);
+}
+
 static uint64_t helper_muldiv(uint64_t f3, uint64_t a, uint64_t b)
 {
 	return muldiv((unsigned)f3, a, b);
@@ -720,6 +761,9 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		lea_pc(e, op->off);
 		chain_exit(e, 1);
 		return true;
+	case K_INTERP:
+		interp(e, op, i);
+		return true;
 	}
 	return false; /* FALLBACK */
 }
@@ -763,7 +807,7 @@ static uint64_t allocate(struct em *e, const struct op *ops, unsigned nops)
 	static const uint8_t pool[] = {6, 7, 8, 9, 10, 11}; /* rsi rdi r8-r11 */
 	unsigned uses[32] = {0};
 	uint64_t seen = 0, live_in = 0;
-	for (unsigned i = 0; i < nops && ops[i].kind != K_FALLBACK; i++) {
+	for (unsigned i = 0; i < nops && ops[i].kind != K_FALLBACK; i++) { /* ends the block */
 		uint64_t rd, wr;
 		op_regs(&ops[i], &rd, &wr);
 		live_in |= rd & ~seen;

@@ -492,7 +492,8 @@ static int make_harts(struct umbra_vm *vm)
 		if (posix_memalign((void **)&vm->harts[i], 4096, sizeof(struct hart)))
 			return -ENOMEM;
 		hart_init(vm->harts[i], i, &env);
-		if (!vm->cfg.interpreter && hart_enable_blocks(vm->harts[i], !vm->cfg.no_jit))
+		unsigned hot = vm->cfg.no_jit ? 0 : vm->cfg.jit_hot ? vm->cfg.jit_hot : UMBRA_JIT_HOT;
+		if (!vm->cfg.interpreter && hart_enable_blocks(vm->harts[i], hot))
 			return -ENOMEM;
 	}
 	vm->mem.invalidate = drop_page;

@@ -68,6 +68,8 @@ c=$("$umbra" run --firmware none --deterministic --interpreter --kernel "$tmp/de
 [ "$a" = "$c" ] && ok "interpreter and block engine agree under --deterministic" || bad "backends" "'$a' vs '$c'"
 d=$("$umbra" run --firmware none --deterministic --no-jit --kernel "$tmp/det.elf" --mem 16M </dev/null 2>&1)
 [ "$a" = "$d" ] && ok "native code and threaded blocks agree under --deterministic" || bad "backends" "'$a' vs '$d'"
+e=$("$umbra" run --firmware none --deterministic --jit-hot 1 --kernel "$tmp/det.elf" --mem 16M </dev/null 2>&1)
+[ "$a" = "$e" ] && ok "native code from the first run agrees under --deterministic" || bad "backends" "'$a' vs '$e'"
 
 # Bad options.
 expect_error "no command" "usage"
@@ -76,6 +78,7 @@ expect_error "no kernel" "no kernel" run --mem 64M
 expect_error "bad mem" "--mem: 'lots'" run --kernel "$tmp/pass.elf" --mem lots
 expect_error "tiny mem" "--mem: '1M'" run --kernel "$tmp/pass.elf" --mem 1M
 expect_error "bad cpus" "--cpus: '9'" run --kernel "$tmp/pass.elf" --cpus 9
+expect_error "bad jit-hot" "--jit-hot: '0'" run --kernel "$tmp/pass.elf" --jit-hot 0
 expect_error "bad drive key" "unsupported option 'cache'" run --kernel "$tmp/pass.elf" --drive file=x,cache=none
 expect_error "missing drive" "nonexistent.img: No such file" run --firmware none --kernel "$tmp/pass.elf" --drive file="$tmp/nonexistent.img"
 expect_error "missing kernel" "nope.elf: No such file" run --kernel "$tmp/nope.elf"

@@ -286,7 +286,7 @@ static struct vm *vm_setup(unsigned i, bool blocks, const uint8_t *data, size_t 
 	struct hart_env env = {.mem = &vm->mem, .bus = &vm->bus, .opaque = vm, .mtime = vm_now};
 	hart_init(h, 0, &env);
 	h->bc = bc;
-	if (blocks && hart_enable_blocks(h, !getenv("FUZZ_EXEC_NO_JIT")))
+	if (blocks && hart_enable_blocks(h, getenv("FUZZ_EXEC_NO_JIT") ? 0 : 1))
 		panic("fuzz_exec: out of memory");
 	hart_code_flush(h);
 	h->state = HART_STARTED;

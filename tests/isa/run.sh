@@ -3,8 +3,9 @@
 #
 #   tests/isa/run.sh [umbra|qemu] [test...]
 #
-# Default emulator: umbra ($UMBRA_BIN, default build/umbra, built by `make`), each test on all three
-# backends (native code, threaded blocks with --no-jit, --interpreter).  Each run has a
+# Default emulator: umbra ($UMBRA_BIN, default build/umbra, built by `make`), each test on every
+# backend (native code for every block with --jit-hot 1, native code for hot blocks (the
+# default), threaded blocks with --no-jit, --interpreter).  Each run has a
 # 10 s timeout; its console output goes to build/isa/<test>.log and is shown
 # when it fails.  Environment: CROSS (default riscv64-linux-gnu-), or CC to
 # override the compiler (clang works: CC="clang --target=riscv64 -fuse-ld=lld").
@@ -79,11 +80,12 @@ for t in $tests; do
             -nographic -m 128M -monitor none -serial stdio </dev/null >"$log" 2>&1
         rc=$?
     else
-        # every backend: native code (the default), threaded blocks, the interpreter
-        for backend in default --no-jit --interpreter; do
+        # every backend: native code for every block from its first run, native code
+        # for hot blocks (the default), threaded blocks, the interpreter
+        for backend in --jit-hot=1 default --no-jit --interpreter; do
             opt=
-            [ "$backend" = default ] || opt=$backend
-            # shellcheck disable=SC2086  # $opt is one word or none
+            [ "$backend" = default ] || opt=$(echo "$backend" | tr = ' ')
+            # shellcheck disable=SC2086  # $opt: an option and its value, one option, or none
             timeout 10 "$umbra" run $opt --firmware none --kernel "$elf" --mem 128M \
                 </dev/null >"$log" 2>&1
             rc=$?
