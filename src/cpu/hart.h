@@ -158,7 +158,8 @@ struct hart {
 	uint64_t stvec, sscratch, sepc, scause, stval, satp;
 	uint64_t pmpcfg[8], pmpaddr[64];
 	bool pmp_on; /* some PMP entry is active (see mmu/pmp.h) */
-	uint8_t pmp_n, pmp_idx[64]; /* the active entries, in priority order */
+	uint8_t pmp_n; /* the active entries, in priority order, decoded: */
+	struct pmp_range { uint64_t lo, hi; uint8_t cfg; } pmp_act[64];
 	bool prot_on; /* protections or cloaked pages exist: consult env.prot_check */
 	uint32_t fflags, frm;
 

@@ -58,10 +58,7 @@ unsigned pmp_rights(const struct hart *h, gpa_t pa, unsigned size, unsigned priv
 	gpa_t page = pa & PAGE_MASK;
 	*page_uniform = true;
 	for (unsigned k = 0; k < h->pmp_n; k++) {
-		unsigned i = h->pmp_idx[k];
-		uint64_t lo, hi;
-		if (!range(h, i, &lo, &hi))
-			continue;
+		uint64_t lo = h->pmp_act[k].lo, hi = h->pmp_act[k].hi;
 		if (lo >= hi)
 			continue;
 		bool page_inside = lo <= page && page + PAGE_SIZE <= hi;
@@ -72,7 +69,7 @@ unsigned pmp_rights(const struct hart *h, gpa_t pa, unsigned size, unsigned priv
 			continue;
 		if (pa < lo || pa + size > hi)
 			return 0; /* only part of the access matches */
-		unsigned c = cfg(h, i);
+		unsigned c = h->pmp_act[k].cfg;
 		if (priv == PRV_M && !(c & PMP_L))
 			return all;
 		return to_perm(c);
@@ -80,13 +77,17 @@ unsigned pmp_rights(const struct hart *h, gpa_t pa, unsigned size, unsigned priv
 	return priv == PRV_M || !h->pmp_n ? all : 0;
 }
 
-/* Lists the entries whose A field is not OFF, in priority order. */
+/* Lists the entries whose A field is not OFF, in priority order, with their ranges. */
 static void update_active(struct hart *h)
 {
 	h->pmp_n = 0;
-	for (unsigned i = 0; i < PMP_ENTRIES; i++)
-		if (cfg(h, i) & PMP_A)
-			h->pmp_idx[h->pmp_n++] = (uint8_t)i;
+	for (unsigned i = 0; i < PMP_ENTRIES; i++) {
+		struct pmp_range *r = &h->pmp_act[h->pmp_n];
+		if (range(h, i, &r->lo, &r->hi)) {
+			r->cfg = (uint8_t)cfg(h, i);
+			h->pmp_n++;
+		}
+	}
 	h->pmp_on = h->pmp_n > 0;
 }
 
@@ -112,5 +113,6 @@ void pmp_write_addr(struct hart *h, unsigned idx, uint64_t val)
 	    ((cfg(h, idx + 1) & PMP_A) >> 3) == A_TOR)
 		return;
 	h->pmpaddr[idx] = val & ((1ull << 54) - 1);
+	update_active(h); /* the ranges */
 	hart_tlb_flush(h);
 }
