@@ -65,7 +65,7 @@ struct hart;
  * no fallback) and returns to the block engine otherwise, which goes on
  * from that very operation; so it changes nothing the guest can observe.
  *
- * r = ((jit_fn)b->native)(h, h->x), entered with h->pc at the block's start
+ * r = ((jit_fn)b->native)(h), entered with h->pc at the block's start
  * and h->jit_left > 0: the code runs the block and, while the budget lasts
  * and h->stop is clear, the blocks jit_link() chained to it.  Every block it
  * completes adds its instructions to h->instret and takes them from
@@ -84,7 +84,7 @@ struct hart;
 #define JIT_CHAIN 0x10000u
 #define JIT_AFTER 0x20000u
 #define JIT_FAULT 0x30000u
-typedef uint32_t (*jit_fn)(struct hart *h, uint64_t *x);
+typedef uint32_t (*jit_fn)(struct hart *h);
 
 struct jit;
 /* NULL where there is no code generator (not x86-64, or no executable memory). */

@@ -510,7 +510,7 @@ native:
 		 * go, from block to chained block while the budget lasts. */
 		{
 			int64_t left = h->jit_left = (int64_t)(budget - done);
-			r = ((jit_fn)b->native)(h, x);
+			r = ((jit_fn)b->native)(h);
 			done += (uint64_t)(left - h->jit_left);
 			b = h->jit_block;
 			bpc = h->jit_bpc;

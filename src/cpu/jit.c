@@ -2,12 +2,13 @@
  * jit.c - x86-64 code for the block engine's decoded blocks (see block.h).
  *
  * Template code with a block-local register allocator: the guest registers
- * a block uses most live in host registers (rsi, rdi, r8-r11) from the
- * block's entry, where those it reads are loaded from hart->x, to its exits,
- * where those it wrote are stored back; the others stay in hart->x (rbx
- * points at them).  r12 holds the hart, r13 the block's guest pc, rbp the
- * instructions not yet counted, r14 the budget, r15 the data TLB; rax, rcx
- * and rdx are scratch.  Every operation either completes on its fast path or
+ * a block uses most live in host registers (rbx, rbp, rsi, rdi, r8-r11)
+ * from the block's entry, where those it reads are loaded from hart->x, to
+ * its exits, where those it wrote are stored back; the others stay in
+ * hart->x (at offset 0 of the hart, which r12 points at).  r13 holds the
+ * block's guest pc, r14 the budget left (the instructions not yet in
+ * h->instret are h->jit_left - r14), r15 the data TLB; rax, rcx and rdx are
+ * scratch.  Every operation either completes on its fast path or
  * leaves through a stub that returns its index, so that the block engine
  * performs it (the slow path of a load or store, a fallback) and goes on.
  * Loads and stores do the data TLB's index, compare, add inline.
@@ -110,6 +111,8 @@ struct em {
 	int8_t host[33];	/* the host register that holds guest register r, or -1 */
 	uint64_t alloc;		/* guest registers in host registers (bit r) */
 	uint64_t dirty;		/* those of them written so far */
+	uint64_t written;	/* those of them the block writes */
+	uint8_t *loop;		/* a block that branches back to its start: its top after the loads */
 };
 
 static void b1(struct em *e, unsigned v) { *e->p++ = (uint8_t)v; }
@@ -131,19 +134,19 @@ static int32_t xoff(unsigned r) { return (int32_t)(8 * r); }
 
 /*
  * [REX] opc modrm: the r/m operand is guest register r (its host register,
- * or [rbx + 8*r]), the reg field `reg` (rax, rcx or rdx); w: 64-bit.
+ * or [r12 + 8*r]), the reg field `reg` (rax, rcx or rdx); w: 64-bit.
  */
 static void op_rm(struct em *e, bool w, unsigned reg, const char *opc, size_t nopc, unsigned r)
 {
 	int h = r < 33 ? e->host[r] : -1;
-	unsigned rex = (w ? 0x48 : 0) | (h >= 8 ? 0x41 : 0);
+	unsigned rex = (w ? 0x48 : 0) | (h >= 8 || h < 0 ? 0x41 : 0);
 	if (rex)
 		b1(e, rex);
 	bytes(e, opc, nopc);
 	if (h >= 0) {
 		b1(e, 0xc0 | reg << 3 | (h & 7));
 	} else {
-		b1(e, 0x83 | reg << 3);
+		b1(e, 0x84 | reg << 3), b1(e, 0x24); /* [r12 + disp32] */
 		b4(e, (uint32_t)xoff(r));
 	}
 }
@@ -173,16 +176,16 @@ static void st_x(struct em *e, unsigned reg, unsigned r)
 	if (reg == RAX)
 		e->cached = r < 32 ? (int)r : -1;
 }
-/* mov [rbx + 8*r], reg: guest register r in memory, whatever holds it */
+/* mov [r12 + 8*r], reg: guest register r in memory, whatever holds it */
 static void st_mem(struct em *e, unsigned reg, unsigned r)
 {
-	b1(e, 0x48 | (reg >= 8 ? 4 : 0)), b1(e, 0x89), b1(e, 0x83 | (reg & 7) << 3);
+	b1(e, 0x49 | (reg >= 8 ? 4 : 0)), b1(e, 0x89), b1(e, 0x84 | (reg & 7) << 3), b1(e, 0x24);
 	b4(e, (uint32_t)xoff(r));
 }
-/* mov reg, [rbx + 8*r] */
+/* mov reg, [r12 + 8*r] */
 static void ld_mem(struct em *e, unsigned reg, unsigned r)
 {
-	b1(e, 0x48 | (reg >= 8 ? 4 : 0)), b1(e, 0x8b), b1(e, 0x83 | (reg & 7) << 3);
+	b1(e, 0x49 | (reg >= 8 ? 4 : 0)), b1(e, 0x8b), b1(e, 0x84 | (reg & 7) << 3), b1(e, 0x24);
 	b4(e, (uint32_t)xoff(r));
 }
 /* Stores the allocated registers in mask to hart->x. */
@@ -249,18 +252,21 @@ static void patch_rel(struct em *e, const uint8_t *to)
 }
 
 
-/* The block is done: count it (h->instret, h->jit_left). */
+/* The block is done: count it (sub r14, count: the budget left; flags for jle). */
 static void count_block(struct em *e)
 {
-	EMIT(e, "\x48\x81\xc5"), b4(e, e->count);	/* add rbp, count (instructions to add) */
-	EMIT(e, "\x49\x81\xee"), b4(e, e->count);	/* sub r14, count (the budget left) */
+	EMIT(e, "\x49\x81\xee"), b4(e, e->count);
 }
 
-/* h->instret += rbp; rbp = 0 (before anything that may read h->instret) */
+/* h->instret += h->jit_left - r14; h->jit_left = r14 (before anything that
+ * may read h->instret, and on the way out).  Uses rdx. */
 static void flush_instret(struct em *e)
 {
-	EMIT(e, "\x49\x01\xac\x24"), b4(e, (uint32_t)offsetof(struct hart, instret));
-	EMIT(e, "\x31\xed");				/* xor ebp, ebp */
+	size_t left = offsetof(struct hart, jit_left), instret = offsetof(struct hart, instret);
+	EMIT(e, "\x49\x8b\x94\x24"), b4(e, (uint32_t)left);	/* mov rdx, [r12+left] */
+	EMIT(e, "\x4c\x29\xf2");				/* sub rdx, r14 */
+	EMIT(e, "\x49\x01\x94\x24"), b4(e, (uint32_t)instret);	/* add [r12+instret], rdx */
+	EMIT(e, "\x4d\x89\xb4\x24"), b4(e, (uint32_t)left);	/* mov [r12+left], r14 */
 }
 
 /*
@@ -288,6 +294,31 @@ static void chain_exit(struct em *e, unsigned link)
 	e->slot_exit[link] = e->p;			/* also where an unlinked slot leads */
 	st_hart(e, offsetof(struct hart, pc));
 	leave(e, JIT_CHAIN + 1 + link);
+}
+
+/*
+ * A block's branch or jump back to its own start: counted, then, while the
+ * budget lasts and h->stop is clear, straight back to its top with the guest
+ * registers still in host registers (the block loaded all of them at entry
+ * and writes back all it writes at every exit); else out to the engine.
+ */
+static void self_exit(struct em *e)
+{
+	count_block(e);
+	b1(e, 0x0f), b1(e, 0x8e);			/* jle out */
+	uint8_t *le = e->p;
+	b4(e, 0);
+	EMIT(e, "\x41\x80\xbc\x24"), b4(e, (uint32_t)offsetof(struct hart, stop)), b1(e, 0);
+	b1(e, 0x0f), b1(e, 0x85);			/* jne out */
+	uint8_t *ne = e->p;
+	b4(e, 0);
+	b1(e, 0xe9), patch_rel(e, e->loop);		/* jmp top */
+	patch(le, e->p);
+	patch(ne, e->p);
+	writeback(e, e->dirty);
+	lea_pc(e, 0);
+	st_hart(e, offsetof(struct hart, pc));
+	leave(e, JIT_CHAIN + 1 + 0);
 }
 
 static void imm64(struct em *e, uint64_t v)
@@ -443,7 +474,7 @@ static void slow_paths(struct em *e)
 		flush_instret(e); /* a device's clock may count instructions */
 		b1(e, 0xba), b4(e, access_size[op->kind]);	/* mov edx, size */
 		if (s->store)
-			EMIT(e, "\x48\x8b\x8b"), b4(e, (uint32_t)xoff(op->rs2)); /* mov rcx, [rbx+rs2] */
+			ld_mem(e, RCX, op->rs2);
 		EMIT(e, "\x48\xb8"), imm64(e, (uint64_t)(uintptr_t)(s->store ? (void *)helper_store
 										  : (void *)helper_load));
 		EMIT(e, "\xff\xd0");				/* call rax */
@@ -520,7 +551,7 @@ static void call_helper(struct em *e, const struct op *op, uint64_t (*fn)(uint64
 	writeback(e, e->dirty);
 	e->avail = -1;
 	b1(e, 0xbf), b4(e, op->f3);			/* mov edi, f3 */
-	ld_mem(e, 6, op->rs1);				/* mov rsi, [rbx + rs1] */
+	ld_mem(e, 6, op->rs1);				/* mov rsi, x[rs1] */
 	ld_mem(e, RDX, op->rs2);
 	EMIT(e, "\x48\xb8"), imm64(e, (uint64_t)(uintptr_t)fn); /* mov rax, fn */
 	EMIT(e, "\xff\xd0");				/* call rax */
@@ -728,6 +759,10 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 	case K_JAL:
 		lea_pc(e, op->off + op->len);
 		st_x(e, RAX, op->rd);
+		if (e->loop && op->off + op->imm == 0) {
+			self_exit(e);
+			return true;
+		}
 		lea_pc(e, op->off + op->imm);
 		chain_exit(e, 0);
 		return true;
@@ -743,8 +778,11 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		indirect_exit(e);
 		return true;
 	case K_BEQ: case K_BNE: case K_BLT: case K_BGE: case K_BLTU: case K_BGEU: {
-		writeback(e, e->dirty); /* once for both exits */
-		e->dirty = 0;
+		bool self = e->loop && op->off + op->imm == 0;
+		if (!self) {
+			writeback(e, e->dirty); /* once for both exits */
+			e->dirty = 0;
+		}
 		ld_x(e, RAX, op->rs1);
 		alu_x(e, 0x3b, op->rs2, true);
 		b1(e, 0x0f), b1(e, 0x80 | branch_cc(op->kind));
@@ -753,8 +791,12 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		lea_pc(e, op->off + op->len);
 		chain_exit(e, 1);
 		patch(taken, e->p);
-		lea_pc(e, op->off + op->imm);
-		chain_exit(e, 0);
+		if (self) {
+			self_exit(e);
+		} else {
+			lea_pc(e, op->off + op->imm);
+			chain_exit(e, 0);
+		}
 		return true;
 	}
 	case K_END:
@@ -804,12 +846,13 @@ static void op_regs(const struct op *op, uint64_t *reads, uint64_t *writes)
  */
 static uint64_t allocate(struct em *e, const struct op *ops, unsigned nops)
 {
-	static const uint8_t pool[] = {6, 7, 8, 9, 10, 11}; /* rsi rdi r8-r11 */
+	static const uint8_t pool[] = {3, 5, 6, 7, 8, 9, 10, 11}; /* rbx rbp rsi rdi r8-r11 */
 	unsigned uses[32] = {0};
 	uint64_t seen = 0, live_in = 0;
 	for (unsigned i = 0; i < nops && ops[i].kind != K_FALLBACK; i++) { /* ends the block */
 		uint64_t rd, wr;
 		op_regs(&ops[i], &rd, &wr);
+		e->written |= wr;
 		live_in |= rd & ~seen;
 		seen |= rd | wr;
 		for (unsigned r = 1; r < 32; r++)
@@ -827,6 +870,7 @@ static uint64_t allocate(struct em *e, const struct op *ops, unsigned nops)
 		e->host[best] = (int8_t)pool[k];
 		e->alloc |= 1ull << best;
 	}
+	e->written &= e->alloc;
 	return live_in & e->alloc;
 }
 
@@ -846,15 +890,22 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 	uint64_t live_in = allocate(&e, ops, b->nops);
 	EMIT(&e, "\x53\x41\x54\x41\x55\x41\x56\x55\x41\x57"); /* push rbx r12 r13 r14 rbp r15 */
 	EMIT(&e, "\x48\x83\xec\x08");		/* sub rsp, 8: calls need rsp 16-aligned */
-	EMIT(&e, "\x49\x89\xfc\x48\x89\xf3");		/* mov r12, rdi; mov rbx, rsi */
+	EMIT(&e, "\x49\x89\xfc");			/* mov r12, rdi */
 	tlb_base(&e);
-	/* across chained blocks: rbp counts instructions not yet in h->instret, r14 the budget */
+	/* across chained blocks: r14 the budget left; h->jit_left what it was at the last flush */
 	EMIT(&e, "\x4d\x8b\xb4\x24"), b4(&e, (uint32_t)offsetof(struct hart, jit_left)); /* mov r14, [r12+left] */
-	EMIT(&e, "\x31\xed");				/* xor ebp, ebp */
 	EMIT(&e, "\x49\x8b\x84\x24"), b4(&e, (uint32_t)offsetof(struct hart, pc)); /* mov rax, [r12+pc] */
 	uint8_t *chained = e.p;				/* here from a predecessor's code, pc in rax: */
 	EMIT(&e, "\x49\x89\xc5");			/* mov r13, rax */
-	reload(&e, live_in);
+	const struct op *last = &ops[b->nops - 1];
+	if ((last->kind == K_JAL || (last->kind >= K_BEQ && last->kind <= K_BGEU)) &&
+	    last->off + last->imm == 0) { /* a loop: see self_exit() */
+		reload(&e, e.alloc);
+		e.dirty = e.written;
+		e.loop = e.p;
+	} else {
+		reload(&e, live_in);
+	}
 	uint32_t i;
 	for (i = 0; i < b->nops; i++)
 		if (!emit_op(&e, &ops[i], i))
@@ -866,8 +917,7 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 	slow_paths(&e);
 	uint8_t *epilogue = e.p;
 	EMIT(&e, "\x4d\x89\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, jit_bpc)); /* mov [r12+bpc], r13 */
-	EMIT(&e, "\x49\x01\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, instret)); /* add [r12+instret], rbp */
-	EMIT(&e, "\x4d\x89\xb4\x24"), b4(&e, (uint32_t)offsetof(struct hart, jit_left)); /* mov [r12+left], r14 */
+	flush_instret(&e);
 	EMIT(&e, "\x48\x83\xc4\x08");		/* add rsp, 8 */
 	EMIT(&e, "\x41\x5f\x5d\x41\x5e\x41\x5d\x41\x5c\x5b\xc3"); /* pop r15 rbp r14 r13 r12 rbx; ret */
 	for (unsigned k = 0; k < e.nepi; k++)
