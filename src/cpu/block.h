@@ -55,6 +55,8 @@ struct block {
 	uint32_t first;
 	uint16_t nops;
 	uint16_t heat;          /* runs without native code, towards the engine's threshold */
+	bool selfcheck;         /* a CODE_MIXED page's: checks its instructions after a fence.i */
+	uint64_t checked;       /* the hart's fencei_gen when they were last found unchanged */
 };
 
 struct hart;
@@ -80,10 +82,14 @@ struct hart;
  *                   dropped); operations before it retired, not yet counted
  *   JIT_FAULT + i   operation i trapped (h->pc is the handler); operations
  *                   before it retired, not yet counted
+ *   JIT_STALE       the block (selfcheck) must have its instructions checked
+ *                   first (a fence.i since the last check): nothing of it
+ *                   ran; h->pc = its start
  */
 #define JIT_CHAIN 0x10000u
 #define JIT_AFTER 0x20000u
 #define JIT_FAULT 0x30000u
+#define JIT_STALE 0x40000u
 typedef uint32_t (*jit_fn)(struct hart *h);
 
 struct jit;

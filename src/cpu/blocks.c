@@ -12,7 +12,12 @@
  * Coherence: a page that blocks were decoded from is marked as code in the
  * physical map and never gets a TLB write tag; the first write to it (from
  * any hart, a device or the hypervisor) drops every decoded block of the VM
- * (pmap_code_written).  fence.i therefore needs to do nothing.
+ * (pmap_code_written).  From then on the page counts as code and data
+ * (CODE_MIXED): it gets write tags, so a store beside hot code costs nothing,
+ * and the blocks decoded from it compare their instructions with memory when
+ * they start for the first time after a fence.i (h->fencei_gen), which is
+ * when the ISA says a hart must see its new instructions (an SBI remote
+ * fence.i counts as one on its target harts).
  *
  * Instructions off the fast path (CSRs, system, FP, AMOs, fences) become an
  * INTERP or FALLBACK operation that calls the reference interpreter,
@@ -257,8 +262,11 @@ static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const v
 			break;
 	}
 	gpa_t pa = (gpa_t)(host - (uintptr_t)h->env.mem->host) + h->env.mem->ram_base;
-	if (n == 0 || !pmap_mark_code(h->env.mem, pa))
+	int mark = n ? pmap_mark_code(h->env.mem, pa) : -1;
+	if (mark < 0)
 		return NULL;
+	b->selfcheck = mark > 0;
+	b->checked = h->fencei_gen;
 	if (!ends_block(last)) {
 		/* A block that does not end in a jump or branch falls through. */
 		*op = (struct op){.label = labels[K_END], .off = (uint16_t)off, .kind = K_END};
@@ -272,6 +280,27 @@ static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const v
 }
 
 /* --- running ------------------------------------------------------------- */
+
+/*
+ * A block of a CODE_MIXED page, about to start after a fence.i: if its
+ * instructions changed, drops all decoded code (as a write to a code page
+ * does) and says so; the caller must not touch b then and goes back to
+ * fetching at h->pc.
+ */
+static bool stale(struct hart *h, struct block *b)
+{
+	if (LIKELY(!b->selfcheck || b->checked == h->fencei_gen))
+		return false;
+	const struct op *op = &h->bc->ops[b->first];
+	for (unsigned i = 0; i < b->nops; i++, op++)
+		if (op->kind != K_END && (uint32_t)ld_le((void *)(b->host + op->off), op->len) != op->raw)
+			goto changed;
+	b->checked = h->fencei_gen;
+	return false;
+changed:
+	pmap_code_written(h->env.mem, (gpa_t)(b->host - (uintptr_t)h->env.mem->host) + h->env.mem->ram_base);
+	return true;
+}
 
 /*
  * The fetch TLB's host address for pc, filling it (or trapping) if needed.
@@ -335,6 +364,8 @@ uint64_t hart_run_blocks(struct hart *h, uint64_t budget)
 				continue;
 			}
 		}
+		if (stale(h, b))
+			continue;
 		const struct op *op = &h->bc->ops[b->first];
 		uint64_t n = 0, v, va;
 		int link;
@@ -494,6 +525,8 @@ chained:
 				if (link >= 0)
 					b->chain[link] = nb;
 			}
+			if (stale(h, nb))
+				continue;
 			if (!native(h->bc, nb)) {
 				b = nb;
 				bpc = h->pc;
@@ -514,6 +547,10 @@ native:
 			done += (uint64_t)(left - h->jit_left);
 			b = h->jit_block;
 			bpc = h->jit_bpc;
+		}
+		if (r == JIT_STALE) { /* its instructions need a look: see stale() */
+			stale(h, b);
+			continue;
 		}
 		if (r < JIT_CHAIN) { /* operation r is the engine's: a fallback */
 			n = r;

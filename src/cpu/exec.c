@@ -339,7 +339,9 @@ void hart_execute(struct hart *h, uint32_t insn)
 	case 0x0f:
 		if (F3(insn) > 1)
 			goto bad;
-		break; /* fence, fence.i: memory is coherent and code is not cached */
+		if (F3(insn) == 1) /* fence.i: blocks of CODE_MIXED pages check their code again */
+			h->fencei_gen++;
+		break; /* memory is coherent; writes to other decoded code drop it at once */
 	case 0x73:
 		if (F3(insn) == 0) {
 			if (exec_system(h, insn, len, raw)) {

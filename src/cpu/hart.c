@@ -5,18 +5,32 @@
 
 #include "cpu/csr.h"
 
+_Static_assert(NVIEWS * TLB_NCTX <= 32, "tlbs_used has a bit per TLB");
+
+/* The TLB with bit k of tlbs_used. */
+static struct tlb *tlb_k(struct hart *h, unsigned k)
+{
+	return &h->tlb[0][0] + k;
+}
+
+static uint32_t tlb_bit(const struct hart *h, const struct tlb *t)
+{
+	return 1u << (unsigned)(t - &h->tlb[0][0]);
+}
+
 void hart_tlb_flush(struct hart *h)
 {
-	for (unsigned v = 0; v < NVIEWS; v++)
-		for (unsigned c = 0; c < TLB_NCTX && ((h->views_used >> v) & 1); c++)
-			for (unsigned i = 0; i < TLB_SIZE; i++) {
-				struct tlb_entry *e = &h->tlb[v][c].e[i];
-				e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
-			}
+	for (unsigned k = 0; k < NVIEWS * TLB_NCTX; k++) {
+		if (!((h->tlbs_used >> k) & 1))
+			continue;
+		struct tlb *t = tlb_k(h, k);
+		for (unsigned i = 0; i < TLB_SIZE; i++)
+			t->e[i].tag_r = t->e[i].tag_w = t->e[i].tag_x = TLB_INVALID;
+	}
 	h->super_lo = UINT64_MAX;
 	h->super_hi = 0;
 	memset(h->wc_tag, 0xff, sizeof(h->wc_tag));
-	h->views_used = 1u << h->view;
+	h->tlbs_used = tlb_bit(h, h->tlb_fetch) | tlb_bit(h, h->tlb_data);
 }
 
 void hart_tlb_flush_page(struct hart *h, gva_t va)
@@ -49,15 +63,16 @@ void hart_tlb_select(struct hart *h)
 	unsigned data = tlb_ctx(dp);
 	if (data == TLB_CTX_S && (h->mstatus & MSTATUS_SUM))
 		data = TLB_CTX_S_SUM;
-	h->views_used |= 1u << h->view;
 	h->tlb_fetch = &h->tlb[h->view][tlb_ctx(h->priv)];
 	h->tlb_data = &h->tlb[h->view][data];
+	h->tlbs_used |= tlb_bit(h, h->tlb_fetch) | tlb_bit(h, h->tlb_data);
 }
 
 void hart_init(struct hart *h, unsigned hartid, const struct hart_env *env)
 {
 	memset(h, 0, sizeof(*h));
-	h->views_used = (1u << NVIEWS) - 1; /* everything needs its first flush */
+	h->tlbs_used = (uint32_t)((1ull << (NVIEWS * TLB_NCTX)) - 1); /* all need their first flush */
+	h->tlb_fetch = h->tlb_data = &h->tlb[0][0];
 	h->hartid = hartid;
 	h->env = *env;
 	h->state = HART_STOPPED;
@@ -165,13 +180,16 @@ bool hart_check_irq(struct hart *h)
 
 void hart_tlb_protect(struct hart *h, uintptr_t host_page)
 {
-	for (unsigned v = 0; v < NVIEWS; v++)
-		for (unsigned c = 0; c < TLB_NCTX && ((h->views_used >> v) & 1); c++)
-			for (unsigned i = 0; i < TLB_SIZE; i++) {
-				struct tlb_entry *e = &h->tlb[v][c].e[i];
-				if (e->tag_w != TLB_INVALID && e->tag_w + e->addend == host_page)
-					e->tag_w = TLB_INVALID;
-			}
+	for (unsigned k = 0; k < NVIEWS * TLB_NCTX; k++) {
+		if (!((h->tlbs_used >> k) & 1))
+			continue;
+		struct tlb *t = tlb_k(h, k);
+		for (unsigned i = 0; i < TLB_SIZE; i++) {
+			struct tlb_entry *e = &t->e[i];
+			if (e->tag_w != TLB_INVALID && e->tag_w + e->addend == host_page)
+				e->tag_w = TLB_INVALID;
+		}
+	}
 }
 
 void hart_tlb_drop(struct hart *h, uintptr_t host_page)
@@ -181,14 +199,17 @@ void hart_tlb_drop(struct hart *h, uintptr_t host_page)
 
 void hart_tlb_drop_range(struct hart *h, uintptr_t lo, uintptr_t hi)
 {
-	for (unsigned v = 0; v < NVIEWS; v++)
-		for (unsigned c = 0; c < TLB_NCTX && ((h->views_used >> v) & 1); c++)
-			for (unsigned i = 0; i < TLB_SIZE; i++) {
-				struct tlb_entry *e = &h->tlb[v][c].e[i];
-				uint64_t tag = e->tag_r != TLB_INVALID ? e->tag_r
-					       : e->tag_w != TLB_INVALID ? e->tag_w : e->tag_x;
-				uintptr_t host = (uintptr_t)(tag + e->addend);
-				if (tag != TLB_INVALID && host >= lo && host < hi)
-					e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
-			}
+	for (unsigned k = 0; k < NVIEWS * TLB_NCTX; k++) {
+		if (!((h->tlbs_used >> k) & 1))
+			continue;
+		struct tlb *t = tlb_k(h, k);
+		for (unsigned i = 0; i < TLB_SIZE; i++) {
+			struct tlb_entry *e = &t->e[i];
+			uint64_t tag = e->tag_r != TLB_INVALID ? e->tag_r
+				       : e->tag_w != TLB_INVALID ? e->tag_w : e->tag_x;
+			uintptr_t host = (uintptr_t)(tag + e->addend);
+			if (tag != TLB_INVALID && host >= lo && host < hi)
+				e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
+		}
+	}
 }

@@ -143,7 +143,7 @@ struct hart {
 	uint64_t f[32];
 	unsigned priv;
 	unsigned view;
-	unsigned views_used; /* bit v: the TLB of view v may hold entries */
+	uint32_t tlbs_used;  /* bit v * TLB_NCTX + ctx: that TLB may hold entries */
 	unsigned cloak_ctx;  /* the cloaked thread context running in a domain view */
 
 	/* Current TLB tables (derived from priv, MPRV/MPP and view). */
@@ -187,6 +187,7 @@ struct hart {
 
 	struct bcache *bc; /* decoded blocks; NULL: the reference interpreter alone */
 	uint64_t bc_gen;   /* bumped whenever bc is flushed */
+	uint64_t fencei_gen; /* bumped by fence.i (blocks.c: CODE_MIXED pages) */
 	/* native code's state (blocks.c, jit.c): the budget it may still use, and
 	 * the block and block pc it left in */
 	int64_t jit_left;

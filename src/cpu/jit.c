@@ -18,6 +18,7 @@
  */
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -115,16 +116,22 @@ struct em {
 	uint8_t *loop;		/* a block that branches back to its start: its top after the loads */
 };
 
+/* The emitters (x86-64 is little-endian, as the immediates are) */
 static void b1(struct em *e, unsigned v) { *e->p++ = (uint8_t)v; }
 static void b4(struct em *e, uint32_t v)
 {
-	for (unsigned i = 0; i < 4; i++)
-		b1(e, v >> (8 * i));
+	memcpy(e->p, &v, 4);
+	e->p += 4;
+}
+static void imm64(struct em *e, uint64_t v)
+{
+	memcpy(e->p, &v, 8);
+	e->p += 8;
 }
 static void bytes(struct em *e, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		b1(e, (uint8_t)s[i]);
+	memcpy(e->p, s, n);
+	e->p += n;
 }
 #define EMIT(e, s) bytes(e, s, sizeof(s) - 1)
 
@@ -191,16 +198,18 @@ static void ld_mem(struct em *e, unsigned reg, unsigned r)
 /* Stores the allocated registers in mask to hart->x. */
 static void writeback(struct em *e, uint64_t mask)
 {
-	for (unsigned r = 1; r < 32; r++)
-		if (mask >> r & 1)
-			st_mem(e, (unsigned)e->host[r], r);
+	for (; mask; mask &= mask - 1) {
+		unsigned r = (unsigned)__builtin_ctzll(mask);
+		st_mem(e, (unsigned)e->host[r], r);
+	}
 }
 /* Loads the allocated registers in mask from hart->x. */
 static void reload(struct em *e, uint64_t mask)
 {
-	for (unsigned r = 1; r < 32; r++)
-		if (mask >> r & 1)
-			ld_mem(e, (unsigned)e->host[r], r);
+	for (; mask; mask &= mask - 1) {
+		unsigned r = (unsigned)__builtin_ctzll(mask);
+		ld_mem(e, (unsigned)e->host[r], r);
+	}
 }
 /* <op> rax, x[r], op one of add 03, sub 2b, and 23, or 0b, xor 33, cmp 3b; w: 64-bit */
 static void alu_x(struct em *e, unsigned opc, unsigned r, bool w)
@@ -227,7 +236,6 @@ static void st_hart(struct em *e, size_t d)
 	EMIT(e, "\x49\x89\x84\x24"), b4(e, (uint32_t)d);
 }
 /* mov eax, v; jmp epilogue */
-static void imm64(struct em *e, uint64_t v);
 static void st_hart(struct em *e, size_t d);
 static void leave(struct em *e, uint32_t v)
 {
@@ -239,8 +247,7 @@ static void leave(struct em *e, uint32_t v)
 static void patch(uint8_t *at, const uint8_t *to)
 {
 	int32_t rel = (int32_t)(to - (at + 4));
-	for (unsigned i = 0; i < 4; i++)
-		at[i] = (uint8_t)((uint32_t)rel >> (8 * i));
+	memcpy(at, &rel, 4);
 }
 
 /* A rel32 at the cursor that reaches `to`. */
@@ -319,12 +326,6 @@ static void self_exit(struct em *e)
 	lea_pc(e, 0);
 	st_hart(e, offsetof(struct hart, pc));
 	leave(e, JIT_CHAIN + 1 + 0);
-}
-
-static void imm64(struct em *e, uint64_t v)
-{
-	for (unsigned k = 0; k < 8; k++)
-		b1(e, v >> (8 * k));
 }
 
 /* jcc rel32 to a list of places to patch later */
@@ -855,8 +856,10 @@ static uint64_t allocate(struct em *e, const struct op *ops, unsigned nops)
 		e->written |= wr;
 		live_in |= rd & ~seen;
 		seen |= rd | wr;
-		for (unsigned r = 1; r < 32; r++)
-			uses[r] += (unsigned)(rd >> r & 1) + (unsigned)(wr >> r & 1);
+		for (uint64_t m = rd; m; m &= m - 1)
+			uses[__builtin_ctzll(m)]++;
+		for (uint64_t m = wr; m; m &= m - 1)
+			uses[__builtin_ctzll(m)]++;
 	}
 	for (unsigned r = 0; r < 33; r++)
 		e->host[r] = -1;
@@ -897,6 +900,14 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 	EMIT(&e, "\x49\x8b\x84\x24"), b4(&e, (uint32_t)offsetof(struct hart, pc)); /* mov rax, [r12+pc] */
 	uint8_t *chained = e.p;				/* here from a predecessor's code, pc in rax: */
 	EMIT(&e, "\x49\x89\xc5");			/* mov r13, rax */
+	uint8_t *to_stale[1];
+	unsigned nstale = 0;
+	if (b->selfcheck) { /* a fence.i since its last check? then the engine checks it */
+		EMIT(&e, "\x48\xb9"), imm64(&e, (uint64_t)(uintptr_t)&b->checked); /* mov rcx, &checked */
+		EMIT(&e, "\x49\x8b\x94\x24"), b4(&e, (uint32_t)offsetof(struct hart, fencei_gen)); /* mov rdx, [r12+gen] */
+		EMIT(&e, "\x48\x3b\x11");			/* cmp rdx, [rcx] */
+		to_stale[nstale++] = jcc_fwd(&e, 0x5);		/* jne stale */
+	}
 	const struct op *last = &ops[b->nops - 1];
 	if ((last->kind == K_JAL || (last->kind >= K_BEQ && last->kind <= K_BGEU)) &&
 	    last->off + last->imm == 0) { /* a loop: see self_exit() */
@@ -915,6 +926,12 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 		leave(&e, i);
 	}
 	slow_paths(&e);
+	if (nstale) {
+		for (unsigned k = 0; k < nstale; k++)
+			patch(to_stale[k], e.p);
+		EMIT(&e, "\x4d\x89\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, pc)); /* mov [r12+pc], r13 */
+		leave(&e, JIT_STALE);
+	}
 	uint8_t *epilogue = e.p;
 	EMIT(&e, "\x4d\x89\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, jit_bpc)); /* mov [r12+bpc], r13 */
 	flush_instret(&e);
@@ -929,9 +946,7 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 			continue;
 		patch(e.slot_ref[link], e.p);
 		b->slot[link] = rx_of(j, e.p);
-		uint64_t to = (uint64_t)(uintptr_t)rx_of(j, e.slot_exit[link]);
-		for (unsigned k = 0; k < 8; k++)
-			b1(&e, to >> (8 * k));
+		imm64(&e, (uint64_t)(uintptr_t)rx_of(j, e.slot_exit[link]));
 	}
 	size_t n = (size_t)(e.p - start);
 	b->native = rx_of(j, start);

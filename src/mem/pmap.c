@@ -52,28 +52,32 @@ static void prepare_write(struct pmap *pm, gpa_t pa, size_t len)
 	}
 }
 
-bool pmap_mark_code(struct pmap *pm, gpa_t pa)
+int pmap_mark_code(struct pmap *pm, gpa_t pa)
 {
 	uint8_t *c = &pm->code[(pa - pm->ram_base) >> PAGE_SHIFT];
-	if (*c)
-		return true;
+	if (*c & CODE_MIXED)
+		return 1;
+	if (*c & CODE_DECODED)
+		return 0;
 	if (pm->code_n == pm->code_cap) {
 		size_t cap = pm->code_cap ? 2 * pm->code_cap : 256;
 		gpa_t *l = realloc(pm->code_list, cap * sizeof(*l));
 		if (!l)
-			return false;
+			return -1;
 		pm->code_list = l;
 		pm->code_cap = cap;
 	}
-	*c = 1;
+	*c = CODE_DECODED;
 	pm->code_list[pm->code_n++] = pa & PAGE_MASK;
 	if (pm->code_marked)
 		pm->code_marked(pm->code_opaque, pa & PAGE_MASK);
-	return true;
+	return 0;
 }
 
 void pmap_code_written(struct pmap *pm, gpa_t pa)
 {
+	if (!pm->strict_code)
+		pm->code[(pa - pm->ram_base) >> PAGE_SHIFT] |= CODE_MIXED;
 	if (pm->code_written)
 		pm->code_written(pm->code_opaque, pa & PAGE_MASK);
 	else
@@ -83,7 +87,7 @@ void pmap_code_written(struct pmap *pm, gpa_t pa)
 void pmap_clear_code(struct pmap *pm)
 {
 	for (size_t i = 0; i < pm->code_n; i++)
-		pm->code[(pm->code_list[i] - pm->ram_base) >> PAGE_SHIFT] = 0;
+		pm->code[(pm->code_list[i] - pm->ram_base) >> PAGE_SHIFT] &= (uint8_t)~CODE_DECODED;
 	pm->code_n = 0;
 }
 

@@ -49,11 +49,12 @@ struct pmap {
 
 	/*
 	 * Decoded-code tracking.  code[] marks the pages that some hart has
-	 * decoded instructions from; such pages are never writable through a
-	 * TLB, so every write to them comes to pmap_code_written(), which asks
-	 * the machine (code_hook) to drop all decoded code.  code_marked is
-	 * called when a page becomes code, so that TLBs stop caching write
-	 * access to it.
+	 * decoded instructions from (CODE_DECODED); such pages are never
+	 * writable through a TLB, so every write to them comes to
+	 * pmap_code_written(), which asks the machine (code_written) to drop
+	 * all decoded code and makes the page CODE_MIXED (see below), unless
+	 * strict_code.  code_marked is called when a page becomes code, so that
+	 * TLBs stop caching write access to it.
 	 */
 	uint32_t *prot;    /* per page: protection entry index (mem/protect.h), NULL: none */
 	uint32_t *cloak;   /* per page: the cloaked page plaintext here (mem/cloak.h) */
@@ -62,6 +63,8 @@ struct pmap {
 	void *dma_opaque;
 
 	uint8_t *code;
+	bool strict_code; /* no CODE_MIXED: every write to decoded code drops it (the
+			   * fuzz harness's reference interpreter sees new code at once) */
 	gpa_t *code_list;
 	size_t code_n, code_cap;
 	void (*code_marked)(void *opaque, gpa_t page);
@@ -106,16 +109,26 @@ static inline uint8_t *pmap_touch(struct pmap *pm, gpa_t pa)
 	return pm->host + off;
 }
 
+/*
+ * pm->code[page]: CODE_DECODED: blocks were decoded from it, so a write must
+ * drop them first (the TLBs never give it a write tag); CODE_MIXED: it was
+ * written while it held decoded code, i.e. it holds data beside code: blocks
+ * decoded from it check their instructions every time they start instead,
+ * and writes to it go straight (a store beside a hot loop costs nothing).
+ */
+enum { CODE_DECODED = 1, CODE_MIXED = 2 };
+
 static inline bool pmap_is_code(const struct pmap *pm, gpa_t pa)
 {
-	return pm->code[(pa - pm->ram_base) >> PAGE_SHIFT];
+	return pm->code[(pa - pm->ram_base) >> PAGE_SHIFT] & CODE_DECODED;
 }
 
-/* Marks the RAM page holding pa as holding decoded code; false if it cannot. */
-bool pmap_mark_code(struct pmap *pm, gpa_t pa) MUST_CHECK;
-/* A write is about to modify the code page holding pa. */
+/* Marks the RAM page holding pa as holding decoded code: 0; 1 if its blocks
+ * must check their instructions at every start (CODE_MIXED); -1 if it cannot. */
+int pmap_mark_code(struct pmap *pm, gpa_t pa) MUST_CHECK;
+/* A write is about to modify the code page holding pa (which becomes CODE_MIXED). */
 void pmap_code_written(struct pmap *pm, gpa_t pa);
-/* Forgets every code mark (after the machine dropped all decoded code). */
+/* Forgets every CODE_DECODED mark (after the machine dropped all decoded code). */
 void pmap_clear_code(struct pmap *pm);
 
 /*
