@@ -103,8 +103,9 @@ bool jit_full(const struct jit *j);
 /*
  * Sets b->native (NULL: no code generator, or the buffer is full), b->chained
  * and b->slot.  The engine calls it for a block once the block has run a
- * number of times (hart_enable_blocks()): cold code is not worth compiling.  table is the engine's block table (block_slot()): an
- * indirect jump looks its target up there.
+ * number of times (hart_enable_blocks()): cold code is not worth compiling.
+ * table is the engine's block table (block_slot()): an indirect jump looks
+ * its target up there.
  */
 void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct block *const *table);
 /* From now on b's code goes straight on to next's for link (0 or 1). */

@@ -213,6 +213,12 @@ static bool csr_continues(uint32_t i)
 	return read_only && (csr & 0xf00) != 0xb00 && (csr & 0xf00) != 0xc00;
 }
 
+/* The guest-physical address of guest RAM at host address host. */
+static gpa_t ram_pa(const struct hart *h, uintptr_t host)
+{
+	return (gpa_t)(host - (uintptr_t)h->env.mem->host) + h->env.mem->ram_base;
+}
+
 /* Decodes the block at pc (host address host); NULL if no instruction fits in the page. */
 static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const void *const *labels)
 {
@@ -261,8 +267,7 @@ static struct block *translate(struct hart *h, gva_t pc, uintptr_t host, const v
 		if (stop || ends_block(kind))
 			break;
 	}
-	gpa_t pa = (gpa_t)(host - (uintptr_t)h->env.mem->host) + h->env.mem->ram_base;
-	int mark = n ? pmap_mark_code(h->env.mem, pa) : -1;
+	int mark = n ? pmap_mark_code(h->env.mem, ram_pa(h, host)) : -1;
 	if (mark < 0)
 		return NULL;
 	b->selfcheck = mark > 0;
@@ -298,7 +303,7 @@ static bool stale(struct hart *h, struct block *b)
 	b->checked = h->fencei_gen;
 	return false;
 changed:
-	pmap_code_written(h->env.mem, (gpa_t)(b->host - (uintptr_t)h->env.mem->host) + h->env.mem->ram_base);
+	pmap_code_written(h->env.mem, ram_pa(h, b->host));
 	return true;
 }
 
@@ -533,7 +538,7 @@ chained:
 				op = &h->bc->ops[b->first];
 				goto *op->label;
 			}
-			if (link >= 0) /* b's code goes straight on to nb's from now on */
+			if (link >= 0 && b->native) /* b's code goes straight on to nb's from now on */
 				jit_link(h->bc->jit, b, link, nb);
 			b = nb;
 			bpc = h->pc;

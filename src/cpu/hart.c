@@ -7,9 +7,13 @@
 
 _Static_assert(NVIEWS * TLB_NCTX <= 32, "tlbs_used has a bit per TLB");
 
-/* The TLB with bit k of tlbs_used. */
-static struct tlb *tlb_k(struct hart *h, unsigned k)
+/* The next TLB of the set *left (bits of tlbs_used), taken out of it; NULL when none is left. */
+static struct tlb *next_tlb(struct hart *h, uint32_t *left)
 {
+	if (!*left)
+		return NULL;
+	unsigned k = (unsigned)__builtin_ctz(*left);
+	*left &= *left - 1;
 	return &h->tlb[0][0] + k;
 }
 
@@ -20,13 +24,10 @@ static uint32_t tlb_bit(const struct hart *h, const struct tlb *t)
 
 void hart_tlb_flush(struct hart *h)
 {
-	for (unsigned k = 0; k < NVIEWS * TLB_NCTX; k++) {
-		if (!((h->tlbs_used >> k) & 1))
-			continue;
-		struct tlb *t = tlb_k(h, k);
+	uint32_t left = h->tlbs_used;
+	for (struct tlb *t; (t = next_tlb(h, &left));)
 		for (unsigned i = 0; i < TLB_SIZE; i++)
 			t->e[i].tag_r = t->e[i].tag_w = t->e[i].tag_x = TLB_INVALID;
-	}
 	h->super_lo = UINT64_MAX;
 	h->super_hi = 0;
 	memset(h->wc_tag, 0xff, sizeof(h->wc_tag));
@@ -180,16 +181,13 @@ bool hart_check_irq(struct hart *h)
 
 void hart_tlb_protect(struct hart *h, uintptr_t host_page)
 {
-	for (unsigned k = 0; k < NVIEWS * TLB_NCTX; k++) {
-		if (!((h->tlbs_used >> k) & 1))
-			continue;
-		struct tlb *t = tlb_k(h, k);
+	uint32_t left = h->tlbs_used;
+	for (struct tlb *t; (t = next_tlb(h, &left));)
 		for (unsigned i = 0; i < TLB_SIZE; i++) {
 			struct tlb_entry *e = &t->e[i];
 			if (e->tag_w != TLB_INVALID && e->tag_w + e->addend == host_page)
 				e->tag_w = TLB_INVALID;
 		}
-	}
 }
 
 void hart_tlb_drop(struct hart *h, uintptr_t host_page)
@@ -199,10 +197,8 @@ void hart_tlb_drop(struct hart *h, uintptr_t host_page)
 
 void hart_tlb_drop_range(struct hart *h, uintptr_t lo, uintptr_t hi)
 {
-	for (unsigned k = 0; k < NVIEWS * TLB_NCTX; k++) {
-		if (!((h->tlbs_used >> k) & 1))
-			continue;
-		struct tlb *t = tlb_k(h, k);
+	uint32_t left = h->tlbs_used;
+	for (struct tlb *t; (t = next_tlb(h, &left));)
 		for (unsigned i = 0; i < TLB_SIZE; i++) {
 			struct tlb_entry *e = &t->e[i];
 			uint64_t tag = e->tag_r != TLB_INVALID ? e->tag_r
@@ -211,5 +207,4 @@ void hart_tlb_drop_range(struct hart *h, uintptr_t lo, uintptr_t hi)
 			if (tag != TLB_INVALID && host >= lo && host < hi)
 				e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
 		}
-	}
 }

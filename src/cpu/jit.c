@@ -235,8 +235,7 @@ static void st_hart(struct em *e, size_t d)
 {
 	EMIT(e, "\x49\x89\x84\x24"), b4(e, (uint32_t)d);
 }
-/* mov eax, v; jmp epilogue */
-static void st_hart(struct em *e, size_t d);
+/* h->jit_block = this block; mov eax, v; jmp epilogue */
 static void leave(struct em *e, uint32_t v)
 {
 	EMIT(e, "\x48\xb8"), imm64(e, (uint64_t)(uintptr_t)e->b); /* mov rax, this block */
@@ -259,10 +258,26 @@ static void patch_rel(struct em *e, const uint8_t *to)
 }
 
 
-/* The block is done: count it (sub r14, count: the budget left; flags for jle). */
-static void count_block(struct em *e)
+/* jcc rel32 to a list of places to patch later */
+static uint8_t *jcc_fwd(struct em *e, unsigned cc)
+{
+	b1(e, 0x0f), b1(e, 0x80 | cc);
+	uint8_t *at = e->p;
+	b4(e, 0);
+	return at;
+}
+
+/*
+ * The block is done: counted (sub r14, count: the budget left); then out[0]
+ * and out[1], to be patched, are taken when the budget is spent or h->stop
+ * is set; the code after them may go on to another block.
+ */
+static void count_and_check(struct em *e, uint8_t *out[2])
 {
 	EMIT(e, "\x49\x81\xee"), b4(e, e->count);
+	out[0] = jcc_fwd(e, 0xe);			/* jle */
+	EMIT(e, "\x41\x80\xbc\x24"), b4(e, (uint32_t)offsetof(struct hart, stop)), b1(e, 0);
+	out[1] = jcc_fwd(e, 0x5);			/* jne (cmp byte [r12+stop], 0) */
 }
 
 /* h->instret += h->jit_left - r14; h->jit_left = r14 (before anything that
@@ -284,20 +299,14 @@ static void flush_instret(struct em *e)
  */
 static void chain_exit(struct em *e, unsigned link)
 {
+	uint8_t *out[2];
 	writeback(e, e->dirty);
-	count_block(e);
-	b1(e, 0x0f), b1(e, 0x8e);			/* jle exit */
-	uint8_t *le = e->p;
-	b4(e, 0);
-	EMIT(e, "\x41\x80\xbc\x24"), b4(e, (uint32_t)offsetof(struct hart, stop)), b1(e, 0);
-	b1(e, 0x0f), b1(e, 0x85);			/* jne exit (cmp byte [r12+stop], 0) */
-	uint8_t *ne = e->p;
-	b4(e, 0);
+	count_and_check(e, out);
 	EMIT(e, "\xff\x25");				/* jmp [rip + slot], rax = the pc */
 	e->slot_ref[link] = e->p;
 	b4(e, 0);
-	patch(le, e->p);
-	patch(ne, e->p);
+	patch(out[0], e->p);
+	patch(out[1], e->p);
 	e->slot_exit[link] = e->p;			/* also where an unlinked slot leads */
 	st_hart(e, offsetof(struct hart, pc));
 	leave(e, JIT_CHAIN + 1 + link);
@@ -311,30 +320,15 @@ static void chain_exit(struct em *e, unsigned link)
  */
 static void self_exit(struct em *e)
 {
-	count_block(e);
-	b1(e, 0x0f), b1(e, 0x8e);			/* jle out */
-	uint8_t *le = e->p;
-	b4(e, 0);
-	EMIT(e, "\x41\x80\xbc\x24"), b4(e, (uint32_t)offsetof(struct hart, stop)), b1(e, 0);
-	b1(e, 0x0f), b1(e, 0x85);			/* jne out */
-	uint8_t *ne = e->p;
-	b4(e, 0);
+	uint8_t *out[2];
+	count_and_check(e, out);
 	b1(e, 0xe9), patch_rel(e, e->loop);		/* jmp top */
-	patch(le, e->p);
-	patch(ne, e->p);
+	patch(out[0], e->p);
+	patch(out[1], e->p);
 	writeback(e, e->dirty);
 	lea_pc(e, 0);
 	st_hart(e, offsetof(struct hart, pc));
 	leave(e, JIT_CHAIN + 1 + 0);
-}
-
-/* jcc rel32 to a list of places to patch later */
-static uint8_t *jcc_fwd(struct em *e, unsigned cc)
-{
-	b1(e, 0x0f), b1(e, 0x80 | cc);
-	uint8_t *at = e->p;
-	b4(e, 0);
-	return at;
 }
 
 /*
@@ -345,12 +339,9 @@ static uint8_t *jcc_fwd(struct em *e, unsigned cc)
  */
 static void indirect_exit(struct em *e)
 {
-	writeback(e, e->dirty);
-	count_block(e);
 	uint8_t *out[6];
-	out[0] = jcc_fwd(e, 0xe);				/* jle */
-	EMIT(e, "\x41\x80\xbc\x24"), b4(e, (uint32_t)offsetof(struct hart, stop)), b1(e, 0);
-	out[1] = jcc_fwd(e, 0x5);				/* jne */
+	writeback(e, e->dirty);
+	count_and_check(e, out);
 	EMIT(e, "\x48\x89\xc1\x4c\x31\xe9\x48\xc1\xe9\x0c");	/* rcx = (rax ^ r13) >> 12 */
 	out[2] = jcc_fwd(e, 0x5);				/* another page */
 	EMIT(e, "\x4c\x29\xe8");				/* sub rax, r13 */
@@ -760,7 +751,7 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 	case K_JAL:
 		lea_pc(e, op->off + op->len);
 		st_x(e, RAX, op->rd);
-		if (e->loop && op->off + op->imm == 0) {
+		if (e->loop) { /* back to this block's start (jit_compile()) */
 			self_exit(e);
 			return true;
 		}
@@ -779,7 +770,7 @@ static bool emit_op(struct em *e, const struct op *op, uint32_t i)
 		indirect_exit(e);
 		return true;
 	case K_BEQ: case K_BNE: case K_BLT: case K_BGE: case K_BLTU: case K_BGEU: {
-		bool self = e->loop && op->off + op->imm == 0;
+		bool self = e->loop != NULL; /* back to this block's start (jit_compile()) */
 		if (!self) {
 			writeback(e, e->dirty); /* once for both exits */
 			e->dirty = 0;
@@ -816,8 +807,8 @@ static void op_regs(const struct op *op, uint64_t *reads, uint64_t *writes)
 {
 	uint64_t r = 0, w = 0;
 	switch (op->kind) {
-	case K_FALLBACK: case K_END:
-		break;
+	case K_INTERP: case K_FALLBACK: case K_END:
+		break; /* the interpreter works on hart->x: written back before, reloaded after */
 	case K_LUI: case K_AUIPC: case K_JAL:
 		w = 1ull << op->rd;
 		break;
@@ -900,13 +891,12 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 	EMIT(&e, "\x49\x8b\x84\x24"), b4(&e, (uint32_t)offsetof(struct hart, pc)); /* mov rax, [r12+pc] */
 	uint8_t *chained = e.p;				/* here from a predecessor's code, pc in rax: */
 	EMIT(&e, "\x49\x89\xc5");			/* mov r13, rax */
-	uint8_t *to_stale[1];
-	unsigned nstale = 0;
+	uint8_t *to_stale = NULL;
 	if (b->selfcheck) { /* a fence.i since its last check? then the engine checks it */
 		EMIT(&e, "\x48\xb9"), imm64(&e, (uint64_t)(uintptr_t)&b->checked); /* mov rcx, &checked */
 		EMIT(&e, "\x49\x8b\x94\x24"), b4(&e, (uint32_t)offsetof(struct hart, fencei_gen)); /* mov rdx, [r12+gen] */
 		EMIT(&e, "\x48\x3b\x11");			/* cmp rdx, [rcx] */
-		to_stale[nstale++] = jcc_fwd(&e, 0x5);		/* jne stale */
+		to_stale = jcc_fwd(&e, 0x5);			/* jne stale */
 	}
 	const struct op *last = &ops[b->nops - 1];
 	if ((last->kind == K_JAL || (last->kind >= K_BEQ && last->kind <= K_BGEU)) &&
@@ -926,9 +916,8 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 		leave(&e, i);
 	}
 	slow_paths(&e);
-	if (nstale) {
-		for (unsigned k = 0; k < nstale; k++)
-			patch(to_stale[k], e.p);
+	if (to_stale) {
+		patch(to_stale, e.p);
 		EMIT(&e, "\x4d\x89\xac\x24"), b4(&e, (uint32_t)offsetof(struct hart, pc)); /* mov [r12+pc], r13 */
 		leave(&e, JIT_STALE);
 	}

@@ -113,8 +113,9 @@ static inline uint8_t *pmap_touch(struct pmap *pm, gpa_t pa)
  * pm->code[page]: CODE_DECODED: blocks were decoded from it, so a write must
  * drop them first (the TLBs never give it a write tag); CODE_MIXED: it was
  * written while it held decoded code, i.e. it holds data beside code: blocks
- * decoded from it check their instructions every time they start instead,
- * and writes to it go straight (a store beside a hot loop costs nothing).
+ * decoded from it check their instructions when they start after a fence.i
+ * instead (cpu/blocks.c), and writes to it go straight (a store beside a hot
+ * loop costs nothing).
  */
 enum { CODE_DECODED = 1, CODE_MIXED = 2 };
 
@@ -124,7 +125,7 @@ static inline bool pmap_is_code(const struct pmap *pm, gpa_t pa)
 }
 
 /* Marks the RAM page holding pa as holding decoded code: 0; 1 if its blocks
- * must check their instructions at every start (CODE_MIXED); -1 if it cannot. */
+ * must check their instructions after a fence.i (CODE_MIXED); -1 if it cannot. */
 int pmap_mark_code(struct pmap *pm, gpa_t pa) MUST_CHECK;
 /* A write is about to modify the code page holding pa (which becomes CODE_MIXED). */
 void pmap_code_written(struct pmap *pm, gpa_t pa);

@@ -57,11 +57,6 @@ unsigned pmp_rights(const struct hart *h, gpa_t pa, unsigned size, unsigned priv
 	const unsigned all = PERM_R | PERM_W | PERM_X;
 	gpa_t page = pa & PAGE_MASK;
 	*page_uniform = true;
-	if (h->pmp_n && h->pmp_act[0].lo == 0 && h->pmp_act[0].hi == UINT64_MAX) {
-		/* the first entry covers everything (a firmware that opens all memory) */
-		unsigned c = h->pmp_act[0].cfg;
-		return priv == PRV_M && !(c & PMP_L) ? all : to_perm(c);
-	}
 	for (unsigned k = 0; k < h->pmp_n; k++) {
 		uint64_t lo = h->pmp_act[k].lo, hi = h->pmp_act[k].hi;
 		if (lo >= hi)

@@ -73,47 +73,47 @@ static void write_kernel(const char *path)
 	write_file(path, f, sizeof(f));
 }
 
-static char made_dir[64]; /* removed at exit */
+/* The harness's one world: libFuzzer calls LLVMFuzzerTestOneInput() with no context. */
+static struct world the_world;
 
+/* At exit: the directory world() made. */
 static void remove_dir(void)
 {
 	char path[96];
-	snprintf(path, sizeof(path), "%s/k.bin", made_dir);
+	snprintf(path, sizeof(path), "%s/k.bin", the_world.dir);
 	unlink(path);
-	snprintf(path, sizeof(path), "%s/c.json", made_dir);
-	unlink(path);
-	rmdir(made_dir);
+	unlink(the_world.config);
+	rmdir(the_world.dir);
 }
 
 /* Once: a directory with a kernel and a host of two VMs that never run. */
 static struct world *world(void)
 {
-	static struct world w;
-	if (w.ready)
-		return &w;
+	struct world *w = &the_world;
+	if (w->ready)
+		return w;
 	/* in memory if it can be: every input rewrites the config file there */
 	bool shm = access("/dev/shm", W_OK) == 0;
-	snprintf(w.dir, sizeof(w.dir), "%s/umbra-fuzz-api.XXXXXX", shm ? "/dev/shm" : "/tmp");
-	FUZZ_CHECK(mkdtemp(w.dir), "mkdtemp");
-	snprintf(made_dir, sizeof(made_dir), "%s", w.dir);
+	snprintf(w->dir, sizeof(w->dir), "%s/umbra-fuzz-api.XXXXXX", shm ? "/dev/shm" : "/tmp");
+	FUZZ_CHECK(mkdtemp(w->dir), "mkdtemp");
 	atexit(remove_dir);
-	snprintf(w.config, sizeof(w.config), "%s/c.json", w.dir);
+	snprintf(w->config, sizeof(w->config), "%s/c.json", w->dir);
 	char path[128];
-	snprintf(path, sizeof(path), "%s/k.bin", w.dir);
+	snprintf(path, sizeof(path), "%s/k.bin", w->dir);
 	write_kernel(path);
 	static const char host_json[] =
 		"{ \"host_mem\": \"48M\", \"vms\": ["
 		" { \"name\": \"a\", \"mem\": \"32M\", \"reservation\": \"8M\", \"kernel\": \"k.bin\" },"
 		" { \"name\": \"b\", \"mem\": \"16M\", \"kernel\": \"k.bin\", \"balloon\": \"app\" } ] }";
-	write_file(w.config, host_json, strlen(host_json));
+	write_file(w->config, host_json, strlen(host_json));
 	char err[512];
-	FUZZ_CHECK(config_load(w.config, &w.cfg, err, sizeof(err)) == 0, "host config: %s", err);
-	struct host *h = &w.host;
+	FUZZ_CHECK(config_load(w->config, &w->cfg, err, sizeof(err)) == 0, "host config: %s", err);
+	struct host *h = &w->host;
 	pthread_mutex_init(&h->lock, NULL);
-	h->cfg = &w.cfg;
-	for (unsigned i = 0; i < w.cfg.nvms; i++) {
+	h->cfg = &w->cfg;
+	for (unsigned i = 0; i < w->cfg.nvms; i++) {
 		struct host_vm *v = &h->vms[i];
-		v->cfg = &w.cfg.vms[i];
+		v->cfg = &w->cfg.vms[i];
 		v->console_fd = -1;
 		v->vm = umbra_vm_create(&v->cfg->vm, err, sizeof(err));
 		FUZZ_CHECK(v->vm, "VM %u: %s", i, err);
@@ -125,8 +125,8 @@ static struct world *world(void)
 		v->target_bytes = v->cfg->limit_bytes;
 		h->nvms = i + 1;
 	}
-	w.ready = true;
-	return &w;
+	w->ready = true;
+	return w;
 }
 
 static void check_config(const struct host_config *c)
