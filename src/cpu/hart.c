@@ -5,6 +5,8 @@
 
 #include "cpu/csr.h"
 
+#include <stdlib.h>
+
 _Static_assert(NVIEWS * TLB_NCTX <= 32, "tlbs_used has a bit per TLB");
 
 /* The next TLB of the set *left (bits of tlbs_used), taken out of it; NULL when none is left. */
@@ -22,12 +24,23 @@ static uint32_t tlb_bit(const struct hart *h, const struct tlb *t)
 	return 1u << (unsigned)(t - &h->tlb[0][0]);
 }
 
+static void tlb_clear(struct tlb *t)
+{
+	if (t->nfill <= TLB_LOG)
+		for (unsigned k = 0; k < t->nfill; k++) {
+			struct tlb_entry *e = &t->e[t->fill[k]];
+			e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
+		}
+	else
+		memset(t->e, 0xff, sizeof(t->e)); /* every tag TLB_INVALID */
+	t->nfill = 0;
+}
+
 void hart_tlb_flush(struct hart *h)
 {
 	uint32_t left = h->tlbs_used;
 	for (struct tlb *t; (t = next_tlb(h, &left));)
-		for (unsigned i = 0; i < TLB_SIZE; i++)
-			t->e[i].tag_r = t->e[i].tag_w = t->e[i].tag_x = TLB_INVALID;
+		tlb_clear(t);
 	h->super_lo = UINT64_MAX;
 	h->super_hi = 0;
 	memset(h->wc_tag, 0xff, sizeof(h->wc_tag));
@@ -44,11 +57,9 @@ void hart_tlb_flush_page(struct hart *h, gva_t va)
 	}
 	unsigned i = (va >> PAGE_SHIFT) & (TLB_SIZE - 1);
 	memset(h->wc_tag, 0xff, sizeof(h->wc_tag));
-	for (unsigned v = 0; v < NVIEWS; v++)
-		for (unsigned c = 0; c < TLB_NCTX; c++) {
-			struct tlb_entry *e = &h->tlb[v][c].e[i];
-			e->tag_r = e->tag_w = e->tag_x = TLB_INVALID;
-		}
+	uint32_t left = h->tlbs_used;
+	for (struct tlb *t; (t = next_tlb(h, &left));)
+		t->e[i].tag_r = t->e[i].tag_w = t->e[i].tag_x = TLB_INVALID;
 }
 
 static unsigned tlb_ctx(unsigned priv)
@@ -66,13 +77,30 @@ void hart_tlb_select(struct hart *h)
 		data = TLB_CTX_S_SUM;
 	h->tlb_fetch = &h->tlb[h->view][tlb_ctx(h->priv)];
 	h->tlb_data = &h->tlb[h->view][data];
+	if (h->tlb_fetch->nfill == TLB_UNCLEARED)
+		tlb_clear(h->tlb_fetch);
+	if (h->tlb_data->nfill == TLB_UNCLEARED)
+		tlb_clear(h->tlb_data);
 	h->tlbs_used |= tlb_bit(h, h->tlb_fetch) | tlb_bit(h, h->tlb_data);
+}
+
+struct hart *hart_alloc(void)
+{
+	void *p;
+	if (posix_memalign(&p, PAGE_SIZE, sizeof(struct hart)))
+		return NULL;
+	struct hart *h = p;
+	memset(h, 0, offsetof(struct hart, tlbs_used));
+	h->tlbs_used = 0;
+	for (unsigned v = 0; v < NVIEWS; v++)
+		for (unsigned c = 0; c < TLB_NCTX; c++)
+			h->tlb[v][c].nfill = TLB_UNCLEARED;
+	return h;
 }
 
 void hart_init(struct hart *h, unsigned hartid, const struct hart_env *env)
 {
-	memset(h, 0, sizeof(*h));
-	h->tlbs_used = (uint32_t)((1ull << (NVIEWS * TLB_NCTX)) - 1); /* all need their first flush */
+	memset(h, 0, offsetof(struct hart, tlbs_used)); /* the TLBs keep their state */
 	h->tlb_fetch = h->tlb_data = &h->tlb[0][0];
 	h->hartid = hartid;
 	h->env = *env;
@@ -179,12 +207,25 @@ bool hart_check_irq(struct hart *h)
 	return false;
 }
 
+/*
+ * The TLB maintenance by host page below looks at the entries a table's fill
+ * log names.  A table whose log is incomplete is cleared instead: scanning its
+ * 16,384 entries would cost as much as clearing them, and the drops come in
+ * batches (a working-set sample, a swap-out) which then cost one clear.
+ */
+static unsigned tlb_logged(struct tlb *t)
+{
+	if (t->nfill > TLB_LOG)
+		tlb_clear(t);
+	return t->nfill;
+}
+
 void hart_tlb_protect(struct hart *h, uintptr_t host_page)
 {
 	uint32_t left = h->tlbs_used;
 	for (struct tlb *t; (t = next_tlb(h, &left));)
-		for (unsigned i = 0; i < TLB_SIZE; i++) {
-			struct tlb_entry *e = &t->e[i];
+		for (unsigned k = 0, n = tlb_logged(t); k < n; k++) {
+			struct tlb_entry *e = &t->e[t->fill[k]];
 			if (e->tag_w != TLB_INVALID && e->tag_w + e->addend == host_page)
 				e->tag_w = TLB_INVALID;
 		}
@@ -199,8 +240,8 @@ void hart_tlb_drop_range(struct hart *h, uintptr_t lo, uintptr_t hi)
 {
 	uint32_t left = h->tlbs_used;
 	for (struct tlb *t; (t = next_tlb(h, &left));)
-		for (unsigned i = 0; i < TLB_SIZE; i++) {
-			struct tlb_entry *e = &t->e[i];
+		for (unsigned k = 0, n = tlb_logged(t); k < n; k++) {
+			struct tlb_entry *e = &t->e[t->fill[k]];
 			uint64_t tag = e->tag_r != TLB_INVALID ? e->tag_r
 				       : e->tag_w != TLB_INVALID ? e->tag_w : e->tag_x;
 			uintptr_t host = (uintptr_t)(tag + e->addend);

@@ -63,10 +63,19 @@ enum { IRQ_SSI = 1, IRQ_MSI = 3, IRQ_STI = 5, IRQ_MTI = 7, IRQ_SEI = 9, IRQ_MEI 
  * access, and for S-mode data accesses whether mstatus.SUM lets them reach
  * user pages) and per view, so switching either changes a pointer: a kernel
  * that sets SUM around every copy from or to user memory flushes nothing.
+ *
+ * A table has 16,384 entries (64 MiB of 4 KiB pages), so that a large working
+ * set does not pay a page walk per access.  Flushing that many entries would
+ * cost more than a guest's context switch, so each table logs the indexes it
+ * filled since it was last cleared and a flush clears only those, unless more
+ * than TLB_LOG were filled.  A table is cleared the first time it is selected,
+ * so a hart's memory is touched only for the tables it uses.
  */
-#define TLB_BITS 10
+#define TLB_BITS 14
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_INVALID (~(uint64_t)0)
+#define TLB_LOG 256
+#define TLB_UNCLEARED UINT32_MAX /* nfill of a table never cleared: any content */
 
 struct tlb_entry {
 	uint64_t tag_r, tag_w, tag_x;
@@ -78,8 +87,19 @@ enum { TLB_CTX_M, TLB_CTX_S, TLB_CTX_S_SUM, TLB_CTX_U, TLB_NCTX };
 enum { VIEW_SYSTEM, NVIEWS = 5 };
 
 struct tlb {
-	struct tlb_entry e[TLB_SIZE];
+	struct tlb_entry e[TLB_SIZE]; /* first: native code indexes the table from its start */
+	uint32_t nfill;               /* fills since the last clear; > TLB_LOG: log incomplete */
+	uint16_t fill[TLB_LOG];       /* the indexes of the first TLB_LOG of them */
 };
+
+/* Logs the fill of entry e of t (which the flush then clears). */
+static inline void tlb_logged_fill(struct tlb *t, const struct tlb_entry *e)
+{
+	if (t->nfill < TLB_LOG)
+		t->fill[t->nfill] = (uint16_t)(e - t->e);
+	if (t->nfill <= TLB_LOG)
+		t->nfill++;
+}
 
 struct hart;
 
@@ -143,7 +163,6 @@ struct hart {
 	uint64_t f[32];
 	unsigned priv;
 	unsigned view;
-	uint32_t tlbs_used;  /* bit v * TLB_NCTX + ctx: that TLB may hold entries */
 	unsigned cloak_ctx;  /* the cloaked thread context running in a domain view */
 
 	/* Current TLB tables (derived from priv, MPRV/MPP and view). */
@@ -198,9 +217,19 @@ struct hart {
 	struct hart_env env;
 	/* Backing for PROT_SILENT accesses: reads see silent_zero, writes land in silent_sink. */
 	uint8_t silent_zero[PAGE_SIZE], silent_sink[PAGE_SIZE];
+
+	/* The TLBs last: hart_init() leaves them alone (hart.c clears them). */
+	uint32_t tlbs_used; /* bit v * TLB_NCTX + ctx: that TLB may hold entries */
 	struct tlb tlb[NVIEWS][TLB_NCTX];
 };
 
+/*
+ * A hart's memory, zeroed but for the TLBs (page aligned, about 10 MiB of which
+ * only the TLBs in use are ever touched), or NULL when out of memory; free() it
+ * after hart_destroy().
+ */
+struct hart *hart_alloc(void);
+/* Resets everything: h comes from hart_alloc(), or was initialized before. */
 void hart_init(struct hart *h, unsigned hartid, const struct hart_env *env);
 void hart_reset(struct hart *h, uint64_t pc);
 

@@ -488,8 +488,7 @@ static int make_harts(struct umbra_vm *vm)
 	if (!vm->hc.bapp || RAND_bytes((uint8_t *)&vm->hc.bapp_token, sizeof(vm->hc.bapp_token)) != 1)
 		return -ENOMEM;
 	for (unsigned i = 0; i < vm->nharts; i++) {
-		/* The hart embeds its TLBs: allocate it page aligned. */
-		if (posix_memalign((void **)&vm->harts[i], 4096, sizeof(struct hart)))
+		if (!(vm->harts[i] = hart_alloc()))
 			return -ENOMEM;
 		hart_init(vm->harts[i], i, &env);
 		unsigned hot = vm->cfg.no_jit ? 0 : vm->cfg.jit_hot ? vm->cfg.jit_hot : UMBRA_JIT_HOT;

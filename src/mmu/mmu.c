@@ -223,6 +223,7 @@ static uint8_t *tlb_fill(struct hart *h, struct tlb *t, gva_t va, gpa_t pa, unsi
 	e->tag_w = (perm & PTE_W) ? page : TLB_INVALID;
 	e->tag_x = (perm & PTE_X) ? page : TLB_INVALID;
 	e->addend = (uintptr_t)host - page;
+	tlb_logged_fill(t, e);
 	unsigned level = perm >> PERM_LEVEL_SHIFT;
 	if (level) { /* remember the whole superpage for sfence.vma by address */
 		gva_t span = (1ull << (PAGE_SHIFT + 9 * level)) - 1;

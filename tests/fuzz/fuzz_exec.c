@@ -170,9 +170,8 @@ static struct vm *vm_get(unsigned i)
 {
 	if (!machines[i]) {
 		struct vm *vm = calloc(1, sizeof(*vm));
-		if (!vm || posix_memalign((void **)&vm->hart, 4096, sizeof(struct hart)))
+		if (!vm || !(vm->hart = hart_alloc()))
 			panic("fuzz_exec: out of memory");
-		memset(vm->hart, 0, sizeof(*vm->hart));
 		machines[i] = vm;
 	}
 	return machines[i];

@@ -107,7 +107,7 @@ static struct rig *rig_get(void)
 	if (!rig || pmap_init(&rig->mem, RAM_BASE, RAM_SIZE))
 		panic("fuzz_sbi: out of memory");
 	for (unsigned i = 0; i < NHARTS; i++)
-		if (posix_memalign((void **)&rig->harts[i], 4096, sizeof(struct hart)))
+		if (!(rig->harts[i] = hart_alloc()))
 			panic("fuzz_sbi: out of memory");
 	return rig;
 }

@@ -2,7 +2,8 @@
  * Translation caching and satp: a changed PTE takes effect after SFENCE.VMA
  * (all, by address, by ASID; global pages), address spaces with different
  * ASIDs coexist, a fault on a PTE that was since fixed may or may not repeat
- * before SFENCE.VMA (both allowed) but not after it, and satp ignores writes
+ * before SFENCE.VMA (both allowed) but not after it, a full fence drops
+ * many cached translations at once, and satp ignores writes
  * with an unsupported MODE (the whole write has no effect).
  */
 #include "vm.h"
@@ -13,6 +14,8 @@ TEST_NAME("vm_sfence");
 #define VA_B   0x40002000ull
 #define VA_G   0x40003000ull            /* global */
 #define VA_ST  0x40004000ull            /* stale fault */
+#define VA_MANY 0x40400000ull           /* MANY consecutive pages */
+#define MANY   600
 
 /* "sfence.vma; ret", executed from S-mode by the exec probe */
 extern const uint32_t sfence_stub[];
@@ -95,6 +98,18 @@ void test_main(void)
     fw_probe(PR_EXEC, PM_S, vm_pa(sfence_stub), 0);
     CHECK_EQ(FW(FW_CAUSE), NOFAULT);
     CHECK_EQ(ld_s(VA_B), 0x3333);
+
+    /* ---- more translations cached than umbra's flush log names: all go ---- */
+    for (uint64_t k = 0; k < MANY; k++)
+        vm_map(root1, 3, VA_MANY + k * PAGE, vm_pa(p1), 0, PTE_R | PTE_W | PTE_AD);
+    vm_flush();
+    for (uint64_t k = 0; k < MANY; k++)
+        CHECK_EQ(ld_s(VA_MANY + k * PAGE), 0x1111);
+    for (uint64_t k = 0; k < MANY; k++)
+        vm_map(root1, 3, VA_MANY + k * PAGE, vm_pa(p2), 0, PTE_R | PTE_W | PTE_AD);
+    vm_flush();
+    for (uint64_t k = 0; k < MANY; k++)
+        CHECK_EQ(ld_s(VA_MANY + k * PAGE), 0x2222);
 
     /* ---- two address spaces with different ASIDs ---- */
     vm_disable();
