@@ -50,7 +50,7 @@ struct block {
 	uintptr_t host;
 	void *native;           /* jit.c's code for it, or NULL */
 	void *chained;          /* its code's entry from a predecessor's code */
-	void *slot[2];          /* where its code finds the successor for link 0/1 */
+	void *slot[2];          /* the rel32 of its code's jump to the successor for link 0/1 */
 	struct block *chain[2]; /* successors in the same page: jump/taken, fall-through */
 	uint32_t first;
 	uint16_t nops;

@@ -104,8 +104,7 @@ struct em {
 	struct slow slow[BLOCK_MAX + 1];
 	unsigned nslow;
 	uint32_t count;		/* the block's instructions */
-	uint8_t *slot_ref[2];	/* the rel32 of "jmp [rip + slot]" for link 0 and 1 */
-	uint8_t *slot_exit[2];	/* where the slot points until jit_link() */
+	uint8_t *slot_ref[2];	/* the rel32 of the jump to the successor for link 0 and 1 */
 	const struct block *b;
 	struct block *const *table;
 	uint8_t *to_epilogue[3 * BLOCK_MAX + 8];
@@ -294,21 +293,21 @@ static void flush_instret(struct em *e)
 
 /*
  * The block is done and leaves by link (0 or 1) for the pc in rax: counted,
- * then on to the successor's code through the slot (its entry takes the pc
- * from rax) if the budget lasts and h->stop is clear, else h->pc = rax and
- * back to the engine.
+ * then a direct jump to the successor's code (its entry takes the pc from
+ * rax; jit_link() sets the target) if the budget lasts and h->stop is clear,
+ * else, and while the jump is not linked yet, h->pc = rax and back to the
+ * engine.
  */
 static void chain_exit(struct em *e, unsigned link)
 {
 	uint8_t *out[2];
 	writeback(e, e->dirty);
 	count_and_check(e, out);
-	EMIT(e, "\xff\x25");				/* jmp [rip + slot], rax = the pc */
-	e->slot_ref[link] = e->p;
-	b4(e, 0);
+	b1(e, 0xe9);					/* jmp successor (rax = the pc): */
+	e->slot_ref[link] = e->p;			/* jit_link() patches the rel32, */
+	b4(e, 0);					/* which leads to the next line till then */
 	patch(out[0], e->p);
 	patch(out[1], e->p);
-	e->slot_exit[link] = e->p;			/* also where an unlinked slot leads */
 	st_hart(e, offsetof(struct hart, pc));
 	leave(e, JIT_CHAIN + 1 + link);
 }
@@ -929,15 +928,9 @@ void jit_compile(struct jit *j, struct block *b, const struct op *ops, struct bl
 	EMIT(&e, "\x41\x5f\x5d\x41\x5e\x41\x5d\x41\x5c\x5b\xc3"); /* pop r15 rbp r14 r13 r12 rbx; ret */
 	for (unsigned k = 0; k < e.nepi; k++)
 		patch(e.to_epilogue[k], epilogue);
-	while ((uintptr_t)e.p & 7)
-		b1(&e, 0xcc);
-	for (unsigned link = 0; link < 2; link++) {
-		if (!e.slot_ref[link])
-			continue;
-		patch(e.slot_ref[link], e.p);
-		b->slot[link] = rx_of(j, e.p);
-		imm64(&e, (uint64_t)(uintptr_t)rx_of(j, e.slot_exit[link]));
-	}
+	for (unsigned link = 0; link < 2; link++)
+		if (e.slot_ref[link])
+			b->slot[link] = rx_of(j, e.slot_ref[link]);
 	size_t n = (size_t)(e.p - start);
 	b->native = rx_of(j, start);
 	b->chained = rx_of(j, chained);
@@ -948,8 +941,9 @@ void jit_link(struct jit *j, struct block *b, int link, const struct block *next
 {
 	if (!j || !b->native || !next->chained || link < 0 || link > 1 || !b->slot[link])
 		return;
-	uint64_t *slot = (uint64_t *)(j->rw + ((uint8_t *)b->slot[link] - j->rx));
-	__atomic_store_n(slot, (uint64_t)(uintptr_t)next->chained, __ATOMIC_RELAXED);
+	/* the rel32 of b's jump, written through the writable view of the code */
+	int32_t rel = (int32_t)((uint8_t *)next->chained - ((uint8_t *)b->slot[link] + 4));
+	memcpy(j->rw + ((uint8_t *)b->slot[link] - j->rx), &rel, sizeof(rel));
 }
 
 #else /* no code generator for this host: the block engine runs alone */
