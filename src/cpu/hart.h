@@ -91,6 +91,7 @@ struct tlb {
 	uint32_t nfill;               /* fills since the last clear; > TLB_LOG: log incomplete */
 	uint16_t fill[TLB_LOG];       /* the indexes of the first TLB_LOG of them */
 };
+_Static_assert(TLB_SIZE <= 65536, "fill[] holds an index in 16 bits");
 
 /* Logs the fill of entry e of t (which the flush then clears). */
 static inline void tlb_logged_fill(struct tlb *t, const struct tlb_entry *e)

@@ -85,6 +85,7 @@ bool jit_full(const struct jit *j)
 
 _Static_assert(sizeof(struct tlb_entry) == 32, "the code indexes the TLB by shifting 5");
 _Static_assert(offsetof(struct tlb, e) == 0, "the code indexes the TLB from its start");
+_Static_assert(JIT_BYTES < (1u << 31), "jumps within the code are rel32");
 
 /* --- emitting ------------------------------------------------------------ */
 
