@@ -298,13 +298,12 @@ static bool stale(struct hart *h, struct block *b)
 		return false;
 	const struct op *op = &h->bc->ops[b->first];
 	for (unsigned i = 0; i < b->nops; i++, op++)
-		if (op->kind != K_END && (uint32_t)ld_le((void *)(b->host + op->off), op->len) != op->raw)
-			goto changed;
+		if (op->kind != K_END && (uint32_t)ld_le((void *)(b->host + op->off), op->len) != op->raw) {
+			pmap_code_written(h->env.mem, ram_pa(h, b->host));
+			return true;
+		}
 	b->checked = h->fencei_gen;
 	return false;
-changed:
-	pmap_code_written(h->env.mem, ram_pa(h, b->host));
-	return true;
 }
 
 /*

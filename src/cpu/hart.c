@@ -90,8 +90,7 @@ struct hart *hart_alloc(void)
 	if (posix_memalign(&p, PAGE_SIZE, sizeof(struct hart)))
 		return NULL;
 	struct hart *h = p;
-	memset(h, 0, offsetof(struct hart, tlbs_used));
-	h->tlbs_used = 0;
+	memset(h, 0, offsetof(struct hart, tlb)); /* tlbs_used = 0: no table holds entries */
 	for (unsigned v = 0; v < NVIEWS; v++)
 		for (unsigned c = 0; c < TLB_NCTX; c++)
 			h->tlb[v][c].nfill = TLB_UNCLEARED;

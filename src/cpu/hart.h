@@ -65,10 +65,10 @@ enum { IRQ_SSI = 1, IRQ_MSI = 3, IRQ_STI = 5, IRQ_MTI = 7, IRQ_SEI = 9, IRQ_MEI 
  * that sets SUM around every copy from or to user memory flushes nothing.
  *
  * A table has 16,384 entries (64 MiB of 4 KiB pages), so that a large working
- * set does not pay a page walk per access.  Flushing that many entries would
- * cost more than a guest's context switch, so each table logs the indexes it
- * filled since it was last cleared and a flush clears only those, unless more
- * than TLB_LOG were filled.  A table is cleared the first time it is selected,
+ * set does not pay a page walk per access.  So that a flush need not store to
+ * all of them (512 KiB), each table logs the indexes it filled since it was
+ * last cleared and a flush clears only those, unless more than TLB_LOG were
+ * filled.  A table is cleared the first time it is selected,
  * so a hart's memory is touched only for the tables it uses.
  */
 #define TLB_BITS 14
